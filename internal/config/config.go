@@ -1,0 +1,87 @@
+// Package config reads the platform's configuration from command-line
+// flags with environment variables as fallback. The result is one Config
+// value that main passes down through constructors.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Config is the configuration of one platform instance.
+type Config struct {
+	// Addr is the listen address of the HTTP server.
+	Addr string
+	// DB is a SQLite file path or a postgres:// URL.
+	DB string
+	// ContentDir holds the operator's Markdown for the legal pages.
+	ContentDir string
+	// LogFormat is "text" or "json".
+	LogFormat string
+	// TrustProxy makes the server believe X-Forwarded-Proto and
+	// X-Forwarded-For from a reverse proxy in front of it.
+	TrustProxy bool
+	// ShutdownTimeout bounds how long in-flight requests may take after SIGTERM.
+	ShutdownTimeout time.Duration
+	// ImportRegister imports the shipped municipality register on start
+	// when the database has none.
+	ImportRegister bool
+}
+
+// Defaults are the safe values for a fresh machine.
+var Defaults = Config{
+	Addr:            "127.0.0.1:8080",
+	DB:              "smartregions.db",
+	LogFormat:       "text",
+	ShutdownTimeout: 20 * time.Second,
+	ImportRegister:  true,
+}
+
+// Environment variables that back the flags.
+const (
+	EnvAddr       = "SMARTREGIONS_ADDR"
+	EnvDB         = "SMARTREGIONS_DB"
+	EnvContentDir = "SMARTREGIONS_CONTENT_DIR"
+	EnvLogFormat  = "SMARTREGIONS_LOG_FORMAT"
+	EnvTrustProxy = "SMARTREGIONS_TRUST_PROXY"
+)
+
+// Register adds the flags of the fields a subcommand uses to fs, each
+// defaulting to its environment variable or else to Defaults. server adds
+// the flags only serve needs.
+func Register(fs *flag.FlagSet, getenv func(string) string, server bool) (*Config, func() error) {
+	c := Defaults
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.DB, "db", env(EnvDB, c.DB), "SQLite file or postgres:// URL (env "+EnvDB+")")
+	fs.StringVar(&c.LogFormat, "log-format", env(EnvLogFormat, c.LogFormat), "log format: text or json (env "+EnvLogFormat+")")
+	trust := env(EnvTrustProxy, "false")
+	if server {
+		fs.StringVar(&c.Addr, "addr", env(EnvAddr, c.Addr), "listen address (env "+EnvAddr+")")
+		fs.StringVar(&c.ContentDir, "content-dir", env(EnvContentDir, ""), "directory with Markdown for Impressum, Datenschutz, Barrierefreiheit (env "+EnvContentDir+")")
+		fs.StringVar(&trust, "trust-proxy", trust, "trust X-Forwarded-* headers of a reverse proxy (env "+EnvTrustProxy+")")
+		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time in-flight requests get on shutdown")
+		fs.BoolVar(&c.ImportRegister, "import-register", c.ImportRegister, "import the shipped municipality register on first start")
+	}
+	validate := func() error {
+		b, err := strconv.ParseBool(trust)
+		if err != nil {
+			return fmt.Errorf("config: trust-proxy %q: not a boolean", trust)
+		}
+		c.TrustProxy = b
+		if c.LogFormat != "text" && c.LogFormat != "json" {
+			return fmt.Errorf("config: log-format %q: want text or json", c.LogFormat)
+		}
+		if c.DB == "" {
+			return fmt.Errorf("config: db is empty")
+		}
+		return nil
+	}
+	return &c, validate
+}

@@ -1,0 +1,79 @@
+package http
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/smartregions/smartregions/internal/config"
+	"github.com/smartregions/smartregions/internal/feedback"
+	"github.com/smartregions/smartregions/internal/i18n"
+	"github.com/smartregions/smartregions/internal/region"
+	"github.com/smartregions/smartregions/internal/region/regiontest"
+	"github.com/smartregions/smartregions/internal/store"
+	"github.com/smartregions/smartregions/internal/store/storetest"
+	"github.com/smartregions/smartregions/internal/web"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// newTestServer returns a server over a shared database of dialect d with
+// the real register imported.
+func newTestServer(tb testing.TB, d store.Dialect) *Server {
+	tb.Helper()
+	return newServerOn(tb, regiontest.Imported(tb, d))
+}
+
+func newServerOn(tb testing.TB, db *store.DB) *Server {
+	tb.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	bundle, err := i18n.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	renderer, err := web.New(bundle, web.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg := config.Defaults
+	s, err := New(context.Background(), Deps{Config: cfg, Log: log, DB: db, Regions: region.NewService(db, log),
+		Feedback: feedback.NewService(db), Bundle: bundle, Renderer: renderer, Version: "test"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// eachServer runs fn once per database backend.
+func eachServer(t *testing.T, fn func(t *testing.T, s *Server)) {
+	for _, d := range storetest.Backends() {
+		t.Run(string(d), func(t *testing.T) { fn(t, newTestServer(t, d)) })
+	}
+}
+
+// do sends a request through the real router; headers are "Name: value".
+func do(tb testing.TB, h http.Handler, method, target string, body io.Reader, headers ...string) *httptest.ResponseRecorder {
+	tb.Helper()
+	req := httptest.NewRequest(method, target, body)
+	for _, hv := range headers {
+		k, v, _ := strings.Cut(hv, ": ")
+		req.Header.Add(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func get(tb testing.TB, h http.Handler, target string, headers ...string) *httptest.ResponseRecorder {
+	tb.Helper()
+	return do(tb, h, http.MethodGet, target, nil, headers...)
+}
+
+type (
+	httptestRecorder = httptest.ResponseRecorder
+	storeDB          = store.DB
+)

@@ -1,0 +1,103 @@
+// Package http serves the platform's pages and JSON API over the domain
+// services. Handlers are thin: they read the request, call a service and
+// render the result; errors go to one adapter (errors.go).
+package http
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/smartregions/smartregions/internal/config"
+	"github.com/smartregions/smartregions/internal/feedback"
+	"github.com/smartregions/smartregions/internal/i18n"
+	"github.com/smartregions/smartregions/internal/region"
+	"github.com/smartregions/smartregions/internal/store"
+	"github.com/smartregions/smartregions/internal/web"
+)
+
+// Deps are the services a Server serves.
+type Deps struct {
+	Config   config.Config
+	Log      *slog.Logger
+	DB       *store.DB
+	Regions  *region.Service
+	Feedback *feedback.Service
+	Bundle   *i18n.Bundle
+	Renderer *web.Renderer
+	Version  string
+}
+
+// Server is the platform's HTTP server.
+type Server struct {
+	Deps
+	csrfKey []byte
+	metrics *metrics
+	handler http.Handler
+}
+
+// New builds the server and its routes. The CSRF key is kept in the
+// database so that every instance accepts the forms of every other.
+func New(ctx context.Context, d Deps) (*Server, error) {
+	key, err := d.DB.Setting(ctx, "csrf_key", func() (string, error) {
+		b := make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			return "", err
+		}
+		return hex.EncodeToString(b), nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("http: csrf key: %w", err)
+	}
+	k, err := hex.DecodeString(key)
+	if err != nil || len(k) < 32 {
+		return nil, fmt.Errorf("http: csrf key in settings is malformed")
+	}
+	s := &Server{Deps: d, csrfKey: k}
+	s.metrics = newMetrics(prometheus.NewRegistry(), d.DB)
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// ListenAndServe serves on addr until ctx is cancelled, then lets
+// in-flight requests finish within the configured shutdown timeout.
+func (s *Server) ListenAndServe(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http: serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.Log.Info("shutting down, letting requests finish", "timeout", s.Config.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), s.Config.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("http: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http: serve: %w", err)
+	}
+	return nil
+}
