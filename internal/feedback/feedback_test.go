@@ -10,7 +10,10 @@ import (
 
 type memStore struct{ items []Feedback }
 
-func (m *memStore) AddFeedback(_ context.Context, f Feedback) error { m.items = append(m.items, f); return nil }
+func (m *memStore) AddFeedback(_ context.Context, f Feedback) error {
+	m.items = append(m.items, f)
+	return nil
+}
 func (m *memStore) Feedback(context.Context, int) ([]Feedback, error) { return m.items, nil }
 
 func TestSubmitValidation(t *testing.T) {

@@ -15,11 +15,11 @@ const perPage = 50
 
 // MunicipalityList is the data of the municipality list page.
 type MunicipalityList struct {
-	Filter     region.MunicipalityFilter
-	Sort       region.Sort
-	Page       region.MunicipalityPage
-	States     []region.State
-	District   *region.District
+	Filter        region.MunicipalityFilter
+	Sort          region.Sort
+	Page          region.MunicipalityPage
+	States        []region.State
+	District      *region.District
 	Bands         []region.Band
 	Urbanisations []region.Urbanisation
 	PageNo        int
@@ -55,7 +55,7 @@ func (s *Server) handleMunicipalityList(w http.ResponseWriter, r *http.Request) 
 	}
 	data := MunicipalityList{Filter: f, Sort: sort, Page: res, States: states, Bands: region.Bands,
 		Urbanisations: []region.Urbanisation{region.Urban, region.Intermediate, region.Rural},
-		PageNo: pageNo, Pages: pages, Total: int64(res.Total),
+		PageNo:        pageNo, Pages: pages, Total: int64(res.Total),
 		FirstIndex: int64((pageNo-1)*perPage + 1), LastIndex: int64((pageNo-1)*perPage + len(res.Items))}
 	if f.DistrictKey != "" {
 		d, err := s.Regions.District(ctx, f.DistrictKey)
