@@ -105,7 +105,21 @@ func flags(name string, args []string, getenv func(string) string, stderr io.Wri
 	fs := flag.NewFlagSet("smartregions "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c, validate := config.Register(fs, getenv, server)
-	if err := fs.Parse(args); err != nil {
+	// Flags may come before and after positional arguments
+	// ("import register FILE --db …"); the flag package stops at the first
+	// positional one, so parse the rest again.
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if err := fs.Parse(append([]string{"--"}, pos...)); err != nil {
 		return nil, nil, err
 	}
 	if err := validate(); err != nil {
