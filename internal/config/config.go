@@ -25,6 +25,9 @@ type Config struct {
 	TrustProxy bool
 	// ShutdownTimeout bounds how long in-flight requests may take after SIGTERM.
 	ShutdownTimeout time.Duration
+	// MetricsToken, when set, is required as Bearer token for /metrics;
+	// without it /metrics answers only requests from the loopback interface.
+	MetricsToken string
 	// ImportRegister imports the shipped municipality register on start
 	// when the database has none.
 	ImportRegister bool
@@ -46,6 +49,8 @@ const (
 	EnvContentDir = "SMARTREGIONS_CONTENT_DIR"
 	EnvLogFormat  = "SMARTREGIONS_LOG_FORMAT"
 	EnvTrustProxy = "SMARTREGIONS_TRUST_PROXY"
+	// EnvMetricsToken has no flag, so the secret stays out of process listings.
+	EnvMetricsToken = "SMARTREGIONS_METRICS_TOKEN"
 )
 
 // Register adds the flags of the fields a subcommand uses to fs, each
@@ -67,6 +72,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string, server bool) (*Confi
 		fs.StringVar(&c.ContentDir, "content-dir", env(EnvContentDir, ""), "directory with Markdown for Impressum, Datenschutz, Barrierefreiheit (env "+EnvContentDir+")")
 		fs.StringVar(&trust, "trust-proxy", trust, "trust X-Forwarded-* headers of a reverse proxy (env "+EnvTrustProxy+")")
 		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time in-flight requests get on shutdown")
+		c.MetricsToken = getenv(EnvMetricsToken)
 		fs.BoolVar(&c.ImportRegister, "import-register", c.ImportRegister, "import the shipped municipality register on first start")
 	}
 	validate := func() error {

@@ -3,6 +3,7 @@ package http
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -152,7 +153,13 @@ func TestOperations(t *testing.T) {
 		t.Errorf("readyz: %d %s", rec.Code, rec.Body)
 	}
 	get(t, s, "/kommunen/09162000")
-	rec := get(t, s, "/metrics")
+	if rec := get(t, s, "/metrics"); rec.Code != http.StatusForbidden {
+		t.Errorf("metrics from a foreign address: %d", rec.Code)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	req.RemoteAddr = "127.0.0.1:40000"
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
 	body := rec.Body.String()
 	for _, want := range []string{
 		`smartregions_http_requests_total{code="200",method="GET",route="GET /kommunen/{ags}"}`,

@@ -1,49 +1,107 @@
 package http
 
 import (
+	"crypto/subtle"
+	"net"
 	"net/http"
+
+	"github.com/smartregions/smartregions/internal/apperr"
 )
 
-// routes lists every route with its authorisation rule. Until accounts
-// exist (next issue) everything here is public and read-only, except the
-// anonymous accessibility feedback form, which BITV 2.0 requires to be
-// open to everyone; it is protected against CSRF.
+// access is a route's authorisation rule.
+type access int
+
+const (
+	// accessPublic: anyone, without an account. Until accounts exist (next
+	// issue) all pages and the API are public and read-only, except the
+	// anonymous accessibility feedback form, which BITV 2.0 requires to be
+	// open to everyone; it is protected against CSRF.
+	accessPublic access = iota
+	// accessOperations: monitoring data for the operator — requests from
+	// the loopback interface, or with the configured metrics token.
+	accessOperations
+)
+
+// route is one entry of the route table.
+type route struct {
+	pattern string
+	access  access
+	handler http.Handler
+}
+
+// routeTable lists every route with its authorisation rule, in one place.
+func (s *Server) routeTable() []route {
+	h := s.handle
+	return []route{
+		// Pages (German paths; the language comes from ?lang=, cookie or Accept-Language).
+		{"GET /{$}", accessPublic, h(s.handleHome)},
+		{"GET /kommunen", accessPublic, h(s.handleMunicipalityList)},
+		{"GET /kommunen/{ags}", accessPublic, h(s.handleMunicipalityView)},
+		{"GET /laender", accessPublic, h(s.handleStateList)},
+		{"GET /laender/{key}", accessPublic, h(s.handleStateView)},
+		{"GET /kreise/{key}", accessPublic, h(s.handleDistrictView)},
+		{"GET /impressum", accessPublic, h(s.handleLegal("impressum"))},
+		{"GET /datenschutz", accessPublic, h(s.handleLegal("datenschutz"))},
+		{"GET /barrierefreiheit", accessPublic, h(s.handleLegal("barrierefreiheit"))},
+		{"POST /barrierefreiheit/rueckmeldung", accessPublic, h(s.handleFeedbackCreate)},
+
+		// JSON API.
+		{"GET /api/v1/municipalities", accessPublic, h(s.handleAPIMunicipalityList)},
+		{"GET /api/v1/municipalities/{ags}", accessPublic, h(s.handleAPIMunicipalityView)},
+		{"GET /api/v1/districts", accessPublic, h(s.handleAPIDistrictList)},
+		{"GET /api/v1/districts/{key}", accessPublic, h(s.handleAPIDistrictView)},
+		{"GET /api/v1/states", accessPublic, h(s.handleAPIStateList)},
+		{"GET /api/v1/states/{key}", accessPublic, h(s.handleAPIStateView)},
+		{"GET /api/openapi.json", accessPublic, h(s.handleOpenAPI)},
+
+		// Operations. Health and readiness say nothing secret and must be
+		// reachable by load balancers; metrics reveal traffic and are not.
+		{"GET /healthz", accessPublic, h(s.handleHealth)},
+		{"GET /readyz", accessPublic, h(s.handleReady)},
+		{"GET /metrics", accessOperations, s.metrics.handler},
+		{"GET /static/", accessPublic, s.Renderer.Static()},
+		{"GET /hello", accessPublic, http.HandlerFunc(handleHello)},
+
+		// Anything else is a translated 404 page or problem document.
+		{"/", accessPublic, h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound })},
+	}
+}
+
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	public := func(pattern string, h handlerFunc) { mux.Handle(pattern, s.handle(h)) }
-
-	// Pages (German paths; the language comes from ?lang=, cookie or Accept-Language).
-	public("GET /{$}", s.handleHome)
-	public("GET /kommunen", s.handleMunicipalityList)
-	public("GET /kommunen/{ags}", s.handleMunicipalityView)
-	public("GET /laender", s.handleStateList)
-	public("GET /laender/{key}", s.handleStateView)
-	public("GET /kreise/{key}", s.handleDistrictView)
-	public("GET /impressum", s.handleLegal("impressum"))
-	public("GET /datenschutz", s.handleLegal("datenschutz"))
-	public("GET /barrierefreiheit", s.handleLegal("barrierefreiheit"))
-	public("POST /barrierefreiheit/rueckmeldung", s.handleFeedbackCreate)
-
-	// JSON API.
-	public("GET /api/v1/municipalities", s.handleAPIMunicipalityList)
-	public("GET /api/v1/municipalities/{ags}", s.handleAPIMunicipalityView)
-	public("GET /api/v1/districts", s.handleAPIDistrictList)
-	public("GET /api/v1/districts/{key}", s.handleAPIDistrictView)
-	public("GET /api/v1/states", s.handleAPIStateList)
-	public("GET /api/v1/states/{key}", s.handleAPIStateView)
-	public("GET /api/openapi.json", s.handleOpenAPI)
-
-	// Operations.
-	public("GET /healthz", s.handleHealth)
-	public("GET /readyz", s.handleReady)
-	mux.Handle("GET /metrics", s.metrics.handler)
-	mux.Handle("GET /static/", s.Renderer.Static())
-	mux.Handle("GET /hello", http.HandlerFunc(handleHello))
-
-	// Anything else is a translated 404 page or problem document.
-	public("/", func(w http.ResponseWriter, r *http.Request) error { return errNotFound })
-
+	for _, rt := range s.routeTable() {
+		mux.Handle(rt.pattern, s.authorize(rt.access, rt.handler))
+	}
 	return s.observe(s.secure(s.crossOrigin(s.language(noteRoute(mux)))))
+}
+
+// authorize enforces a route's access rule.
+func (s *Server) authorize(a access, next http.Handler) http.Handler {
+	if a == accessPublic {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.operations(r) {
+			s.fail(w, r, apperr.New(apperr.Forbidden, "error.forbidden"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// operations reports whether r may read monitoring data: with the metrics
+// token when one is configured, else only from the loopback interface
+// (the direct peer, never a forwarded address).
+func (s *Server) operations(r *http.Request) bool {
+	if tok := s.Config.MetricsToken; tok != "" {
+		return subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+tok)) == 1
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback() && r.Header.Get("X-Forwarded-For") == ""
 }
 
 // handleHello is the smallest possible handler, the baseline for load
