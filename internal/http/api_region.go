@@ -44,7 +44,7 @@ type apiMunicipality struct {
 	PopulationFemale  int64           `json:"population_female"`
 	Density           float64         `json:"density"`
 	Band              region.Band     `json:"band"`
-	Postcode          string          `json:"postcode"`
+	Postcode          *string         `json:"postcode"`
 	MultiplePostcodes bool            `json:"multiple_postcodes"`
 	Coordinates       *apiCoordinates `json:"coordinates"`
 	Urbanisation      string          `json:"urbanisation"`
@@ -104,13 +104,18 @@ func (s *Server) apiMunicipality(r *http.Request, m region.Municipality) apiMuni
 		AGS: m.AGS, Name: m.Name, Type: m.Type, TypeLabel: s.t(r, region.MunicipalityTypeKey(m.Type)),
 		State: apiRef{Key: m.StateKey, Name: m.StateName}, AreaKm2: m.AreaKm2(),
 		Population: m.Population, PopulationMale: m.PopulationMale, PopulationFemale: m.Population - m.PopulationMale,
-		Density: round(m.Density(), 1), Band: m.Band(), Postcode: m.Postcode, MultiplePostcodes: m.MultiplePostcode,
+		Density: round(m.Density(), 1), Band: m.Band(), MultiplePostcodes: m.MultiplePostcode,
 		Urbanisation: m.Urbanisation.Slug(), RegisterDate: m.RegisterDate.Format(time.DateOnly), DissolvedAt: date(m.Dissolved),
 	}
 	if m.DistrictKey != "" {
 		a.District = &apiRef{Key: m.DistrictKey, Name: m.DistrictName}
 	}
-	if m.AssociationName != "" {
+	if m.Postcode != "" {
+		a.Postcode = &m.Postcode
+	}
+	// Type 50 is "verbandsfrei": the register lists the municipality as its
+	// own association.
+	if m.AssociationName != "" && m.AssociationType != 50 {
 		a.Association = &apiAssociation{Code: m.AssociationCode, Name: m.AssociationName, Type: m.AssociationType}
 	}
 	if m.Lat != nil && m.Lon != nil {
@@ -145,12 +150,12 @@ func (s *Server) handleAPIMunicipalityList(w http.ResponseWriter, r *http.Reques
 	f, sort := municipalityFilter(p)
 	if sort == "" {
 		sort = region.SortName
+		if f.Query != "" {
+			sort = region.SortRelevance
+		}
 	}
 	limit := p.int("limit", region.DefaultLimit, 1, region.MaxLimit)
 	after := decodeCursor(p, p.str("cursor"), sort)
-	if sort == region.SortRelevance {
-		p.Add("sort", "error.param.sort")
-	}
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -179,8 +184,15 @@ func (s *Server) handleAPIMunicipalityView(w http.ResponseWriter, r *http.Reques
 }
 
 func (s *Server) handleAPIDistrictList(w http.ResponseWriter, r *http.Request) error {
-	p := readParams(r, "state", "limit", "cursor")
+	p := readParams(r, "state", "status", "limit", "cursor")
 	q := region.DistrictQuery{StateKey: p.str("state"), Limit: p.int("limit", region.DefaultLimit, 1, region.MaxLimit)}
+	switch p.str("status") {
+	case "", "current":
+	case "historical":
+		q.Dissolved = true
+	default:
+		p.Add("status", "error.param.status")
+	}
 	if c := p.str("cursor"); c != "" {
 		if cur := decodeCursor(p, c, ""); cur != nil {
 			q.After = cur.Key

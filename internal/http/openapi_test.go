@@ -35,14 +35,14 @@ var opsRoutes = []string{"/healthz", "/readyz"}
 
 // invalidQueryValues holds, for each documented query parameter, values
 // the handlers must refuse with 400. Every documented query parameter
-// except lang needs one (lang ignores unsupported values, see the
-// parameter's description).
+// needs one.
 var invalidQueryValues = map[string][]string{
 	"state":        {"1", "xx"},
 	"district":     {"0916", "x"},
 	"band":         {"huge"},
-	"urbanisation": {"unknown"}, // a value of responses, not a filter
-	"sort":         {"relevance", "ags"},
+	"urbanisation": {"dense"},
+	"sort":         {"ags"},
+	"lang":         {"fr"},
 	"status":       {"all"},
 	"limit":        {"x"},
 	"cursor":       {"x", "bm90LWpzb24"},

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/smartregions/smartregions/internal/apperr"
+	"github.com/smartregions/smartregions/internal/i18n"
 )
 
 // params reads a request's query parameters against the names a route
@@ -29,6 +30,9 @@ func readParams(r *http.Request, allowed ...string) *params {
 	ok := map[string]bool{"lang": true}
 	for _, a := range allowed {
 		ok[a] = true
+	}
+	if l := v.Get("lang"); l != "" && !i18n.IsSupported(l) {
+		p.Add("lang", "error.param.lang")
 	}
 	for name, vals := range v {
 		switch {

@@ -6,6 +6,8 @@ import (
 	"github.com/smartregions/smartregions/internal/apperr"
 )
 
+func ptr[T any](v T) *T { return &v }
+
 func asErr(err error, target **apperr.Error) bool { return errors.As(err, target) }
 
 // argOf returns the value after key in a message's key/value arguments.

@@ -72,7 +72,8 @@ func TestMunicipalityFilters(t *testing.T) {
 				{"Saarland", region.MunicipalityFilter{StateKey: "10"}, "", 52, ""},
 				{"Dithmarschen", region.MunicipalityFilter{DistrictKey: "01051"}, region.SortName, 0, "01051001"},
 				{"big cities", region.MunicipalityFilter{Band: region.BandOver100k}, region.SortPopulation, 0, "11000000"},
-				{"small rural SH", region.MunicipalityFilter{StateKey: "01", Band: region.BandUnder5k, Urbanisation: region.Rural}, region.SortName, 0, ""},
+				{"small rural SH", region.MunicipalityFilter{StateKey: "01", Band: region.BandUnder5k, Urbanisation: ptr(region.Rural)}, region.SortName, 0, ""},
+				{"unknown urbanisation", region.MunicipalityFilter{Urbanisation: ptr(region.UrbanisationUnknown)}, region.SortName, 2, "16076094"},
 			}
 			for _, tt := range tests {
 				page, err := svc.Municipalities(ctx, region.MunicipalityQuery{Filter: tt.filter, Sort: tt.sort, Limit: 10})
@@ -88,7 +89,7 @@ func TestMunicipalityFilters(t *testing.T) {
 				for _, m := range page.Items {
 					if (tt.filter.StateKey != "" && m.StateKey != tt.filter.StateKey) ||
 						(tt.filter.Band != "" && m.Band() != tt.filter.Band) ||
-						(tt.filter.Urbanisation != 0 && m.Urbanisation != tt.filter.Urbanisation) || !m.Political() {
+						(tt.filter.Urbanisation != nil && m.Urbanisation != *tt.filter.Urbanisation) || !m.Political() {
 						t.Errorf("%s: %s does not match the filter", tt.name, m.AGS)
 					}
 				}
@@ -110,37 +111,51 @@ func TestMunicipalityFilters(t *testing.T) {
 }
 
 func TestMunicipalityKeysetPaging(t *testing.T) {
+	cases := []struct {
+		sort   region.Sort
+		filter region.MunicipalityFilter
+	}{
+		{region.SortName, region.MunicipalityFilter{StateKey: "10"}},
+		{region.SortPopulation, region.MunicipalityFilter{StateKey: "10"}},
+		{region.SortRelevance, region.MunicipalityFilter{StateKey: "10", Query: "bach"}},
+		{region.SortRelevance, region.MunicipalityFilter{StateKey: "09", Query: "berg"}},
+		{region.SortRelevance, region.MunicipalityFilter{Query: "münchen"}},
+	}
 	for _, d := range storetest.Backends() {
 		t.Run(string(d), func(t *testing.T) {
 			svc := regiontest.Service(regiontest.Imported(t, d))
 			ctx := context.Background()
-			for _, sort := range []region.Sort{region.SortName, region.SortPopulation} {
-				seen := map[string]bool{}
+			for _, c := range cases {
+				// The whole list in one page is the reference order.
+				all, err := svc.Municipalities(ctx, region.MunicipalityQuery{Filter: c.filter, Sort: c.sort, Limit: region.MaxLimit})
+				if err != nil || all.Next != nil || all.Total < 5 {
+					t.Fatalf("%s %+v: reference page %d items, next %v, %v", c.sort, c.filter, all.Total, all.Next, err)
+				}
+				var got []string
 				var after *region.Cursor
-				total := 0
 				for pages := 0; ; pages++ {
 					if pages > 100 {
 						t.Fatal("paging does not end")
 					}
-					page, err := svc.Municipalities(ctx, region.MunicipalityQuery{
-						Filter: region.MunicipalityFilter{StateKey: "10"}, Sort: sort, After: after, Limit: 7})
+					page, err := svc.Municipalities(ctx, region.MunicipalityQuery{Filter: c.filter, Sort: c.sort, After: after, Limit: 3})
 					if err != nil {
 						t.Fatal(err)
 					}
-					total = page.Total
 					for _, m := range page.Items {
-						if seen[m.AGS] {
-							t.Fatalf("%s: %s twice", sort, m.AGS)
-						}
-						seen[m.AGS] = true
+						got = append(got, m.AGS)
 					}
 					if page.Next == nil {
 						break
 					}
 					after = page.Next
 				}
-				if len(seen) != total || total != 52 {
-					t.Errorf("%s: paged through %d of %d", sort, len(seen), total)
+				for i, m := range all.Items {
+					if i >= len(got) || got[i] != m.AGS {
+						t.Fatalf("%s %+v: keyset order differs at %d: %v", c.sort, c.filter, i, got)
+					}
+				}
+				if len(got) != all.Total {
+					t.Errorf("%s: paged through %d of %d", c.sort, len(got), all.Total)
 				}
 			}
 		})
@@ -157,7 +172,7 @@ func TestMunicipalityQueryValidation(t *testing.T) {
 		{"state", region.MunicipalityQuery{Filter: region.MunicipalityFilter{StateKey: "9"}}, "state"},
 		{"district", region.MunicipalityQuery{Filter: region.MunicipalityFilter{DistrictKey: "abcde"}}, "district"},
 		{"band", region.MunicipalityQuery{Filter: region.MunicipalityFilter{Band: "huge"}}, "band"},
-		{"urbanisation", region.MunicipalityQuery{Filter: region.MunicipalityFilter{Urbanisation: 7}}, "urbanisation"},
+		{"urbanisation", region.MunicipalityQuery{Filter: region.MunicipalityFilter{Urbanisation: ptr(region.Urbanisation(7))}}, "urbanisation"},
 		{"sort", region.MunicipalityQuery{Sort: "random"}, "sort"},
 		{"limit", region.MunicipalityQuery{Limit: 1000}, "limit"},
 		{"offset", region.MunicipalityQuery{Offset: -1}, "page"},

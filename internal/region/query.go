@@ -20,9 +20,17 @@ type MunicipalityFilter struct {
 	StateKey     string
 	DistrictKey  string
 	Band         Band
-	Urbanisation Urbanisation
+	Urbanisation *Urbanisation // nil: any; UrbanisationUnknown selects those without a known degree
 	Query        string // name search, folded (see package fold)
 	Dissolved    bool   // list the historical (merged-away) municipalities instead of current ones
+}
+
+// UrbanisationSlug is the slug of the urbanisation filter, "" for any.
+func (f MunicipalityFilter) UrbanisationSlug() string {
+	if f.Urbanisation == nil {
+		return ""
+	}
+	return f.Urbanisation.Slug()
 }
 
 // MunicipalityQuery is one page of a municipality list: by Offset for
@@ -38,7 +46,8 @@ type MunicipalityQuery struct {
 // Cursor is the position after the last item of a page in keyset paging.
 type Cursor struct {
 	Name       string `json:"n,omitempty"` // name_sort of the last item (SortName)
-	Population int64  `json:"p,omitempty"` // population of the last item (SortPopulation)
+	Population int64  `json:"p,omitempty"` // population of the last item (SortPopulation, SortRelevance)
+	Rank       int    `json:"r,omitempty"` // how well the last item matched (SortRelevance)
 	Key        string `json:"k"`           // AGS or district key of the last item
 }
 
@@ -51,8 +60,9 @@ type MunicipalityPage struct {
 
 // DistrictQuery is one page of the district list.
 type DistrictQuery struct {
-	StateKey string
-	After    string // key of the last district on the previous page
+	StateKey  string
+	Dissolved bool   // list the districts that a newer register no longer lists
+	After     string // key of the last district on the previous page
 	Limit    int
 }
 

@@ -129,6 +129,19 @@ func (u Urbanisation) Slug() string {
 	return "unknown"
 }
 
+// Urbanisations lists the degrees, unknown last.
+var Urbanisations = []Urbanisation{Urban, Intermediate, Rural, UrbanisationUnknown}
+
+// UrbanisationBySlug returns the degree named by slug.
+func UrbanisationBySlug(slug string) (Urbanisation, bool) {
+	for _, u := range Urbanisations {
+		if u.Slug() == slug {
+			return u, true
+		}
+	}
+	return UrbanisationUnknown, false
+}
+
 // MunicipalityTypeKey returns the message key of a municipality's type.
 func MunicipalityTypeKey(t int) string {
 	switch t {

@@ -121,7 +121,7 @@ func (s *Service) Municipalities(ctx context.Context, q MunicipalityQuery) (Muni
 	if f.Band != "" && !f.Band.Valid() {
 		v.Add("band", "error.param.band")
 	}
-	if f.Urbanisation < 0 || f.Urbanisation > Rural {
+	if u := f.Urbanisation; u != nil && (*u < UrbanisationUnknown || *u > Rural) {
 		v.Add("urbanisation", "error.param.urbanisation")
 	}
 	f.Query = strings.TrimSpace(f.Query)
@@ -136,8 +136,8 @@ func (s *Service) Municipalities(ctx context.Context, q MunicipalityQuery) (Muni
 		}
 	case SortName, SortPopulation:
 	case SortRelevance:
-		if q.After != nil {
-			v.Add("sort", "error.param.sort")
+		if f.Query == "" { // nothing to rank by
+			q.Sort = SortName
 		}
 	default:
 		v.Add("sort", "error.param.sort")

@@ -131,6 +131,9 @@ func (db *DB) District(ctx context.Context, key string) (region.District, error)
 func (db *DB) Districts(ctx context.Context, q region.DistrictQuery) (region.DistrictPage, error) {
 	var page region.DistrictPage
 	where, args := "d.dissolved_at IS NULL", []any{}
+	if q.Dissolved {
+		where = "d.dissolved_at IS NOT NULL"
+	}
 	if q.StateKey != "" {
 		where += " AND d.state_key = ?"
 		args = append(args, q.StateKey)

@@ -24,16 +24,18 @@ const municipalityFrom = ` FROM municipalities m
 // political excludes the gemeindefreie Gebiete (Textkennzeichen 65, 66).
 const political = `m.type NOT IN (65, 66)`
 
-func scanMunicipality(sc interface{ Scan(...any) error }) (region.Municipality, error) {
+// scanMunicipality reads the municipalityColumns and then extra columns.
+func scanMunicipality(sc interface{ Scan(...any) error }, extra ...any) (region.Municipality, error) {
 	var (
 		m         region.Municipality
 		lat, lon  sql.NullFloat64
 		dissolved nullTime
 	)
-	err := sc.Scan(&m.AGS, &m.Name, &m.Type, &m.StateKey, &m.StateName, &m.DistrictKey, &m.DistrictName,
+	dest := append([]any{&m.AGS, &m.Name, &m.Type, &m.StateKey, &m.StateName, &m.DistrictKey, &m.DistrictName,
 		&m.AssociationCode, &m.AssociationName, &m.AssociationType, &m.AreaHa, &m.Population,
 		&m.PopulationMale, &m.Postcode, &m.MultiplePostcode, &lat, &lon, &m.Urbanisation,
-		&m.ExtraSource, &m.RegisterDate, &dissolved)
+		&m.ExtraSource, &m.RegisterDate, &dissolved}, extra...)
+	err := sc.Scan(dest...)
 	if err != nil {
 		return m, err
 	}
@@ -65,13 +67,15 @@ func (db *DB) Municipalities(ctx context.Context, q region.MunicipalityQuery) (r
 	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM municipalities m WHERE `+where, args...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("store: count municipalities: %w", err)
 	}
-	order, oargs, keyset, kargs := municipalityOrder(q)
-	if keyset != "" {
-		where += " AND " + keyset
-		args = append(args, kargs...)
+	o := municipalityOrder(q)
+	if o.keyset != "" {
+		where += " AND " + o.keyset
+		args = append(args, o.keysetArgs...)
 	}
-	query := `SELECT ` + municipalityColumns + municipalityFrom + ` WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ?`
-	args = append(append(args, oargs...), q.Limit+1)
+	// The rank is selected so that the cursor can carry it; its
+	// placeholders come first, before the WHERE clause's.
+	query := `SELECT ` + municipalityColumns + `, ` + o.rank + municipalityFrom + ` WHERE ` + where + ` ORDER BY ` + o.order + ` LIMIT ?`
+	args = append(append(o.rankArgs, args...), q.Limit+1)
 	if q.After == nil && q.Offset > 0 {
 		query += ` OFFSET ?`
 		args = append(args, q.Offset)
@@ -81,25 +85,30 @@ func (db *DB) Municipalities(ctx context.Context, q region.MunicipalityQuery) (r
 		return page, fmt.Errorf("store: list municipalities: %w", err)
 	}
 	defer rows.Close()
+	var ranks []int
 	for rows.Next() {
-		m, err := scanMunicipality(rows)
+		var rank int
+		m, err := scanMunicipality(rows, &rank)
 		if err != nil {
 			return page, fmt.Errorf("store: list municipalities: %w", err)
 		}
 		page.Items = append(page.Items, m)
+		ranks = append(ranks, rank)
 	}
 	if err := rows.Err(); err != nil {
 		return page, fmt.Errorf("store: list municipalities: %w", err)
 	}
 	if len(page.Items) > q.Limit {
 		page.Items = page.Items[:q.Limit]
-		last := page.Items[len(page.Items)-1]
+		last := page.Items[q.Limit-1]
 		page.Next = &region.Cursor{Key: last.AGS}
 		switch q.Sort {
 		case region.SortName:
 			page.Next.Name = fold.Key(last.Name)
 		case region.SortPopulation:
 			page.Next.Population = last.Population
+		case region.SortRelevance:
+			page.Next.Rank, page.Next.Population = ranks[q.Limit-1], last.Population
 		}
 	}
 	return page, nil
@@ -130,9 +139,9 @@ func municipalityWhere(f region.MunicipalityFilter) (string, []any) {
 			args = append(args, max)
 		}
 	}
-	if f.Urbanisation != region.UrbanisationUnknown {
+	if f.Urbanisation != nil {
 		conds = append(conds, "m.urbanisation = ?")
-		args = append(args, int(f.Urbanisation))
+		args = append(args, int(*f.Urbanisation))
 	}
 	if f.Query != "" {
 		if k := fold.Key(f.Query); k == "" {
@@ -145,33 +154,52 @@ func municipalityWhere(f region.MunicipalityFilter) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-func municipalityOrder(q region.MunicipalityQuery) (order string, orderArgs []any, keyset string, keysetArgs []any) {
+// listOrder is the ORDER BY of a list, the rank column selected with it,
+// and the keyset condition that continues after a cursor.
+type listOrder struct {
+	order      string
+	rank       string
+	rankArgs   []any
+	keyset     string
+	keysetArgs []any
+}
+
+func municipalityOrder(q region.MunicipalityQuery) listOrder {
+	o := listOrder{rank: "0"}
+	a := q.After
 	switch q.Sort {
 	case region.SortPopulation:
-		order = "m.population DESC, m.ags"
-		if q.After != nil {
-			keyset = "(m.population < ? OR (m.population = ? AND m.ags > ?))"
-			keysetArgs = []any{q.After.Population, q.After.Population, q.After.Key}
+		o.order = "m.population DESC, m.ags"
+		if a != nil {
+			o.keyset = "(m.population < ? OR (m.population = ? AND m.ags > ?))"
+			o.keysetArgs = []any{a.Population, a.Population, a.Key}
 		}
 	case region.SortRelevance:
 		// Whole name first (also "München, Landeshauptstadt" for "München"),
-		// then names that start with the query, then a later word that does.
+		// then names that start with the query, then a later word that
+		// does; within a rank the larger municipality first.
 		k := escapeLike(fold.Key(q.Filter.Query))
 		sep := fold.Separator
-		order = `CASE WHEN m.name_search = ? OR m.name_search LIKE ? ESCAPE '\' OR m.name_search LIKE ? ESCAPE '\'
+		o.rank = `CASE WHEN m.name_search = ? OR m.name_search LIKE ? ESCAPE '\' OR m.name_search LIKE ? ESCAPE '\'
 				OR m.name_search LIKE ? ESCAPE '\' OR m.name_search LIKE ? ESCAPE '\' THEN 0
 			WHEN m.name_search LIKE ? ESCAPE '\' OR m.name_search LIKE ? ESCAPE '\' THEN 1
-			WHEN m.name_search LIKE ? ESCAPE '\' THEN 2 ELSE 3 END, m.population DESC, m.ags`
-		orderArgs = []any{k, k + " %", k + sep + "%", "%" + sep + k, "%" + sep + k + " %",
+			WHEN m.name_search LIKE ? ESCAPE '\' THEN 2 ELSE 3 END`
+		o.rankArgs = []any{k, k + " %", k + sep + "%", "%" + sep + k, "%" + sep + k + " %",
 			k + "%", "%" + sep + k + "%", "% " + k + "%"}
+		o.order = "rank, m.population DESC, m.ags"
+		if a != nil {
+			o.keyset = "(" + o.rank + " > ? OR (" + o.rank + " = ? AND (m.population < ? OR (m.population = ? AND m.ags > ?))))"
+			o.keysetArgs = append(append(append(append([]any{}, o.rankArgs...), a.Rank), o.rankArgs...), a.Rank, a.Population, a.Population, a.Key)
+		}
 	default:
-		order = "m.name_sort, m.ags"
-		if q.After != nil {
-			keyset = "(m.name_sort > ? OR (m.name_sort = ? AND m.ags > ?))"
-			keysetArgs = []any{q.After.Name, q.After.Name, q.After.Key}
+		o.order = "m.name_sort, m.ags"
+		if a != nil {
+			o.keyset = "(m.name_sort > ? OR (m.name_sort = ? AND m.ags > ?))"
+			o.keysetArgs = []any{a.Name, a.Name, a.Key}
 		}
 	}
-	return order, orderArgs, keyset, keysetArgs
+	o.rank += " AS rank"
+	return o
 }
 
 // escapeLike escapes LIKE's wildcards; fold.Key output has none, but the
