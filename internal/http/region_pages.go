@@ -54,7 +54,7 @@ func (s *Server) handleMunicipalityList(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	data := MunicipalityList{Filter: f, Sort: sort, Page: res, States: states, Bands: region.Bands,
-		Urbanisations: []region.Urbanisation{region.Urban, region.Intermediate, region.Rural},
+		Urbanisations: region.Urbanisations,
 		PageNo:        pageNo, Pages: pages, Total: int64(res.Total),
 		FirstIndex: int64((pageNo-1)*perPage + 1), LastIndex: int64((pageNo-1)*perPage + len(res.Items))}
 	if f.DistrictKey != "" {

@@ -19,16 +19,12 @@ func municipalityFilter(p *params) (region.MunicipalityFilter, region.Sort) {
 		Band:        region.Band(p.str("band")),
 		Query:       p.str("q"),
 	}
-	switch u := p.str("urbanisation"); u {
-	case "":
-	case "urban":
-		f.Urbanisation = region.Urban
-	case "intermediate":
-		f.Urbanisation = region.Intermediate
-	case "rural":
-		f.Urbanisation = region.Rural
-	default:
-		p.Add("urbanisation", "error.param.urbanisation")
+	if s := p.str("urbanisation"); s != "" {
+		u, ok := region.UrbanisationBySlug(s)
+		if !ok {
+			p.Add("urbanisation", "error.param.urbanisation")
+		}
+		f.Urbanisation = &u
 	}
 	switch p.str("status") {
 	case "", "current":

@@ -21,8 +21,8 @@ type MunicipalityFilter struct {
 	DistrictKey  string
 	Band         Band
 	Urbanisation *Urbanisation // nil: any; UrbanisationUnknown selects those without a known degree
-	Query        string // name search, folded (see package fold)
-	Dissolved    bool   // list the historical (merged-away) municipalities instead of current ones
+	Query        string        // name search, folded (see package fold)
+	Dissolved    bool          // list the historical (merged-away) municipalities instead of current ones
 }
 
 // UrbanisationSlug is the slug of the urbanisation filter, "" for any.
@@ -63,7 +63,7 @@ type DistrictQuery struct {
 	StateKey  string
 	Dissolved bool   // list the districts that a newer register no longer lists
 	After     string // key of the last district on the previous page
-	Limit    int
+	Limit     int
 }
 
 // DistrictPage is one page of the district list.
