@@ -1,0 +1,225 @@
+package e2e
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/smartregions/smartregions/internal/config"
+	"github.com/smartregions/smartregions/internal/feedback"
+	httpserver "github.com/smartregions/smartregions/internal/http"
+	"github.com/smartregions/smartregions/internal/i18n"
+	"github.com/smartregions/smartregions/internal/region"
+	"github.com/smartregions/smartregions/internal/region/regiontest"
+	"github.com/smartregions/smartregions/internal/store"
+	"github.com/smartregions/smartregions/internal/store/storetest"
+	"github.com/smartregions/smartregions/internal/web"
+)
+
+// chromiumPath is where Debian's chromium package puts the browser.
+const chromiumPath = "/usr/bin/chromium"
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// env is the platform under test and the browser that drives it.
+type env struct {
+	base    string          // http://127.0.0.1:port of the platform
+	browser context.Context // the running browser; each tab is a child
+}
+
+// TestBrowser starts the platform and one browser for the whole binary
+// (starting chromium is the slow part) and runs the journeys and page
+// checks as parallel subtests, each in a tab and browser context of its
+// own, so that cookies such as the language choice never leak from one
+// into another.
+func TestBrowser(t *testing.T) {
+	e := newEnv(t)
+	t.Run("Search", e.testSearch)
+	t.Run("LanguageSwitch", e.testLanguageSwitch)
+	t.Run("SearchWithoutJavaScript", e.testSearchWithoutJavaScript)
+	t.Run("FeedbackForm", e.testFeedbackForm)
+	t.Run("Accessibility", e.testAccessibility)
+}
+
+// newEnv serves the platform over a fresh SQLite database with the real
+// register imported and starts chromium, or skips when there is none.
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but %s is missing (%v): the browser tests must run in CI; install Debian's chromium package", chromiumPath, err)
+		}
+		t.Skipf("%s not found: install Debian's chromium package to run the browser tests", chromiumPath)
+	}
+
+	// A database of its own (not regiontest.Imported's shared read-only
+	// one), because the feedback journey writes to it.
+	db := storetest.New(t, store.SQLite)
+	if _, _, err := regiontest.Service(db).EnsureRegister(t.Context()); err != nil {
+		t.Fatalf("import register: %v", err)
+	}
+	ts := httptest.NewServer(newServer(t, db))
+	t.Cleanup(ts.Close)
+
+	// The flags keep chromium off the network: without them it calls
+	// Google's services at start, which this machine's closed network
+	// refuses. chromedp gives it a fresh --user-data-dir in the temporary
+	// directory and removes it when the browser stops.
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 1024),
+		// A German browser, as most of the platform's users have: the
+		// pages then come in German without ?lang=.
+		chromedp.Flag("lang", "de-DE"),
+		chromedp.Flag("accept-lang", "de-DE,de"),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() { cancelBrowser(); cancelAlloc() })
+	// The first Run starts the browser and binds it to browser, which has
+	// no deadline; tabs get theirs in tab.
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("start %s: %v", chromiumPath, err)
+	}
+	return &env{base: ts.URL, browser: browser}
+}
+
+// newServer builds the platform's real router as cmd/smartregions does.
+func newServer(t *testing.T, db *store.DB) *httpserver.Server {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	bundle, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	renderer, err := web.New(bundle, web.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := httpserver.New(t.Context(), httpserver.Deps{Config: config.Defaults, Log: log, DB: db,
+		Regions: region.NewService(db, log), Feedback: feedback.NewService(db), Bundle: bundle,
+		Renderer: renderer, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// tab opens a new tab in a new browser context (its own cookies), closed
+// when t ends, with a deadline for everything the test does in it. A
+// script error or a message such as a Content-Security-Policy refusal in
+// the tab's console fails t; failed loads are only logged, because the
+// tests check the statuses they expect themselves (the feedback form
+// answers 400 on purpose).
+func (e *env) tab(t *testing.T, timeout time.Duration) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(e.browser, timeout)
+	ctx, cancelTab := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+	console := chromedp.Console(ctx) // opens the tab; subscribed from here on
+	var msgs []chromedp.ConsoleMessage
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for m, err := range console {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
+				msgs = append(msgs, m)
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		cancelTab()
+		cancel()
+		<-done // msgs is ours from here on
+		for _, m := range msgs {
+			if m.Type == chromedp.ConsoleError && strings.HasPrefix(m.Text, "Failed to load resource") {
+				t.Logf("browser console: %s (%s)", m.Text, strings.TrimPrefix(m.URL, e.base))
+			} else {
+				t.Errorf("browser console: %s (%s)", m, strings.TrimPrefix(m.URL, e.base))
+			}
+		}
+	})
+	return ctx
+}
+
+// url returns the platform's address of path.
+func (e *env) url(path string) string { return e.base + path }
+
+// run runs the steps and fails t with what it was doing on an error.
+func run(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// follow runs the step, typically a click on a link or a submit button,
+// waits for the page it loads and fails t unless it answered with want.
+func follow(t *testing.T, ctx context.Context, what string, want int64, step chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	resp, err := chromedp.RunResponse(ctx, step)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if resp.Status != want {
+		t.Fatalf("%s: status %d, want %d (%s)", what, resp.Status, want, resp.URL)
+	}
+}
+
+// text returns the visible text of the first element sel matches.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+// wantText fails t unless the element sel matches contains all of want.
+func wantText(t *testing.T, ctx context.Context, sel string, want ...string) {
+	t.Helper()
+	got := text(t, ctx, sel)
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s does not show %q; it reads:\n%s", sel, w, got)
+		}
+	}
+}
+
+// path returns the path and query of the tab's current address.
+func (e *env) path(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatalf("location: %v", err)
+	}
+	return strings.TrimPrefix(loc, e.base)
+}
+
+// eval evaluates a JavaScript expression in the page and returns its value.
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
