@@ -49,7 +49,7 @@ func (s *Server) handleMunicipalityList(w http.ResponseWriter, r *http.Request) 
 		v.Add("page", "error.param.page_range", "Max", pages)
 		return v.Err()
 	}
-	states, err := s.Regions.States(ctx)
+	states, err := s.Regions.StateNames(ctx)
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,9 @@ type route struct {
 	pattern string
 	access  access
 	handler http.Handler
+	// cached answers come from the page cache while the register data
+	// stay the same (pagecache.go).
+	cached bool
 }
 
 // routeTable lists every route with its authorisation rule, in one place.
@@ -34,43 +37,47 @@ func (s *Server) routeTable() []route {
 	h := s.handle
 	return []route{
 		// Pages (German paths; the language comes from ?lang=, cookie or Accept-Language).
-		{"GET /{$}", accessPublic, h(s.handleHome)},
-		{"GET /kommunen", accessPublic, h(s.handleMunicipalityList)},
-		{"GET /kommunen/{ags}", accessPublic, h(s.handleMunicipalityView)},
-		{"GET /laender", accessPublic, h(s.handleStateList)},
-		{"GET /laender/{key}", accessPublic, h(s.handleStateView)},
-		{"GET /kreise/{key}", accessPublic, h(s.handleDistrictView)},
-		{"GET /impressum", accessPublic, h(s.handleLegal("impressum"))},
-		{"GET /datenschutz", accessPublic, h(s.handleLegal("datenschutz"))},
-		{"GET /barrierefreiheit", accessPublic, h(s.handleLegal("barrierefreiheit"))},
-		{"POST /barrierefreiheit/rueckmeldung", accessPublic, h(s.handleFeedbackCreate)},
+		{"GET /{$}", accessPublic, h(s.handleHome), false},
+		{"GET /kommunen", accessPublic, h(s.handleMunicipalityList), true},
+		{"GET /kommunen/{ags}", accessPublic, h(s.handleMunicipalityView), true},
+		{"GET /laender", accessPublic, h(s.handleStateList), true},
+		{"GET /laender/{key}", accessPublic, h(s.handleStateView), true},
+		{"GET /kreise/{key}", accessPublic, h(s.handleDistrictView), true},
+		{"GET /impressum", accessPublic, h(s.handleLegal("impressum")), false},
+		{"GET /datenschutz", accessPublic, h(s.handleLegal("datenschutz")), false},
+		{"GET /barrierefreiheit", accessPublic, h(s.handleLegal("barrierefreiheit")), false},
+		{"POST /barrierefreiheit/rueckmeldung", accessPublic, h(s.handleFeedbackCreate), false},
 
 		// JSON API.
-		{"GET /api/v1/municipalities", accessPublic, h(s.handleAPIMunicipalityList)},
-		{"GET /api/v1/municipalities/{ags}", accessPublic, h(s.handleAPIMunicipalityView)},
-		{"GET /api/v1/districts", accessPublic, h(s.handleAPIDistrictList)},
-		{"GET /api/v1/districts/{key}", accessPublic, h(s.handleAPIDistrictView)},
-		{"GET /api/v1/states", accessPublic, h(s.handleAPIStateList)},
-		{"GET /api/v1/states/{key}", accessPublic, h(s.handleAPIStateView)},
-		{"GET /api/openapi.json", accessPublic, h(s.handleOpenAPI)},
+		{"GET /api/v1/municipalities", accessPublic, h(s.handleAPIMunicipalityList), true},
+		{"GET /api/v1/municipalities/{ags}", accessPublic, h(s.handleAPIMunicipalityView), true},
+		{"GET /api/v1/districts", accessPublic, h(s.handleAPIDistrictList), true},
+		{"GET /api/v1/districts/{key}", accessPublic, h(s.handleAPIDistrictView), true},
+		{"GET /api/v1/states", accessPublic, h(s.handleAPIStateList), true},
+		{"GET /api/v1/states/{key}", accessPublic, h(s.handleAPIStateView), true},
+		{"GET /api/openapi.json", accessPublic, h(s.handleOpenAPI), false},
 
 		// Operations. Health and readiness say nothing secret and must be
 		// reachable by load balancers; metrics reveal traffic and are not.
-		{"GET /healthz", accessPublic, h(s.handleHealth)},
-		{"GET /readyz", accessPublic, h(s.handleReady)},
-		{"GET /metrics", accessOperations, s.metrics.handler},
-		{"GET /static/", accessPublic, s.Renderer.Static()},
-		{"GET /hello", accessPublic, http.HandlerFunc(handleHello)},
+		{"GET /healthz", accessPublic, h(s.handleHealth), false},
+		{"GET /readyz", accessPublic, h(s.handleReady), false},
+		{"GET /metrics", accessOperations, s.metrics.handler, false},
+		{"GET /static/", accessPublic, s.Renderer.Static(), false},
+		{"GET /hello", accessPublic, http.HandlerFunc(handleHello), false},
 
 		// Anything else is a translated 404 page or problem document.
-		{"/", accessPublic, h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound })},
+		{"/", accessPublic, h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }), false},
 	}
 }
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routeTable() {
-		mux.Handle(rt.pattern, s.authorize(rt.access, rt.handler))
+		h := rt.handler
+		if rt.cached {
+			h = s.cached(h)
+		}
+		mux.Handle(rt.pattern, s.authorize(rt.access, h))
 	}
 	return s.observe(s.secure(s.crossOrigin(s.language(noteRoute(mux)))))
 }

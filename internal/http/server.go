@@ -41,6 +41,7 @@ type Server struct {
 	Deps
 	csrfKey []byte
 	metrics *metrics
+	cache   *pageCache
 	handler http.Handler
 }
 
@@ -63,6 +64,7 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 	}
 	s := &Server{Deps: d, csrfKey: k}
 	s.metrics = newMetrics(prometheus.NewRegistry(), d.DB)
+	s.cache = newPageCache(defaultCacheBytes, 2*time.Second, d.Regions.DataVersion)
 	s.handler = s.routes()
 	return s, nil
 }

@@ -21,6 +21,8 @@ import (
 type Store interface {
 	// States returns all states with their figures.
 	States(ctx context.Context) ([]State, error)
+	// StateNames returns all states without figures, cheaply.
+	StateNames(ctx context.Context) ([]State, error)
 	// State returns one state with figures; apperr.NotFound when unknown.
 	State(ctx context.Context, key string) (State, error)
 	// Districts returns one page of districts with their figures.
@@ -37,6 +39,9 @@ type Store interface {
 	ApplyRegister(ctx context.Context, d RegisterData, onlyIfEmpty bool) (r ImportReport, applied bool, err error)
 	// LastImport returns the newest import; apperr.NotFound when none.
 	LastImport(ctx context.Context) (ImportReport, error)
+	// DataVersion names the state of the register data: the id of the
+	// newest import, "" before the first.
+	DataVersion(ctx context.Context) (string, error)
 }
 
 // Service answers questions about regions and imports the register.
@@ -67,6 +72,14 @@ var (
 
 // States returns all 16 states with their figures.
 func (s *Service) States(ctx context.Context) ([]State, error) { return s.store.States(ctx) }
+
+// StateNames returns the 16 states with key, name and seat but no figures,
+// for choosers that need no more.
+func (s *Service) StateNames(ctx context.Context) ([]State, error) { return s.store.StateNames(ctx) }
+
+// DataVersion changes whenever a register import changes the data; caches
+// of anything derived from it key on it.
+func (s *Service) DataVersion(ctx context.Context) (string, error) { return s.store.DataVersion(ctx) }
 
 // State returns one state.
 func (s *Service) State(ctx context.Context, key string) (State, error) {

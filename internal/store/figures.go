@@ -60,6 +60,15 @@ func (db *DB) States(ctx context.Context) ([]region.State, error) {
 	if err != nil {
 		return nil, err
 	}
+	out, err := db.StateNames(ctx)
+	for i := range out {
+		out[i].Figures = figs[out[i].Key]
+	}
+	return out, err
+}
+
+// StateNames returns all states in key order without figures.
+func (db *DB) StateNames(ctx context.Context) ([]region.State, error) {
 	rows, err := db.query(ctx, `SELECT key, name, seat FROM states ORDER BY key`)
 	if err != nil {
 		return nil, fmt.Errorf("store: states: %w", err)
@@ -71,7 +80,6 @@ func (db *DB) States(ctx context.Context) ([]region.State, error) {
 		if err := rows.Scan(&s.Key, &s.Name, &s.Seat); err != nil {
 			return nil, fmt.Errorf("store: states: %w", err)
 		}
-		s.Figures = figs[s.Key]
 		out = append(out, s)
 	}
 	return out, rows.Err()

@@ -358,6 +358,16 @@ func (tx *Tx) insertImport(ctx context.Context, rep region.ImportReport) error {
 	return nil
 }
 
+// DataVersion returns the id of the newest register import, "" before the first.
+func (db *DB) DataVersion(ctx context.Context) (string, error) {
+	var id string
+	err := db.queryRow(ctx, `SELECT id FROM register_imports ORDER BY imported_at DESC, id DESC LIMIT 1`).Scan(&id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("store: data version: %w", err)
+	}
+	return id, nil
+}
+
 // LastImport returns the newest register import with its details.
 func (db *DB) LastImport(ctx context.Context) (region.ImportReport, error) {
 	var (
