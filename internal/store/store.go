@@ -111,6 +111,17 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
+// view runs fn in a read-only transaction on the read pool, for reads
+// that must see one consistent state; it never takes SQLite's write lock.
+func (db *DB) view(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin read: %w", mapError(err))
+	}
+	defer sqlTx.Rollback()
+	return fn(&Tx{tx: sqlTx, db: db, now: db.Now().UTC()})
+}
+
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	res, err := tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
 	return res, mapError(err)
