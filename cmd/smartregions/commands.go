@@ -9,6 +9,7 @@ import (
 	"os"
 	"text/tabwriter"
 
+	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/config"
 	"github.com/smartregions/smartregions/internal/feedback"
@@ -64,8 +65,29 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	mails, runner, err := startMail(ctx, c, db, log)
+	if err != nil {
+		return err
+	}
+	// The job runner stops after the server and before the database closes.
+	defer func() {
+		if runner == nil {
+			return
+		}
+		sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+		defer cancel()
+		if err := runner.Stop(sctx); err != nil {
+			log.Warn("stop jobs", "err", err)
+		}
+	}()
+	ssoClient, err := startSSO(ctx, c, db)
+	if err != nil {
+		return err
+	}
+	accounts := account.NewService(db, mailer{mails}, bundle, c.BaseURL, log)
 	srv, err := httpserver.New(ctx, httpserver.Deps{Config: *c, Log: log, DB: db, Regions: regions,
-		Feedback: feedback.NewService(db), Bundle: bundle, Renderer: renderer, Version: versionString()})
+		Feedback: feedback.NewService(db), Accounts: accounts, Mail: mails, SSO: ssoClient,
+		Bundle: bundle, Renderer: renderer, Version: versionString()})
 	if err != nil {
 		return err
 	}
@@ -73,7 +95,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	log.Info("listening", "url", "http://"+ln.Addr().String(), "version", versionString())
+	log.Info("listening", "url", "http://"+ln.Addr().String(), "version", versionString(), "smtp", c.SMTP.Host != "")
 	return srv.ListenAndServe(ctx, ln)
 }
 

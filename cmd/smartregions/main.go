@@ -28,6 +28,8 @@ Usage:
   smartregions serve [flags]                 start the web server (default: SQLite file smartregions.db, http://127.0.0.1:8080)
   smartregions migrate [flags]               apply database migrations
   smartregions import register FILE [flags]  import a GV100AD municipality register (Destatis)
+  smartregions user create --operator --email ADDRESS [--name NAME] [flags] < password
+                                             create the first operator (password on standard input)
   smartregions feedback [flags]              list accessibility feedback, newest first
   smartregions version                       print the version
 
@@ -37,7 +39,7 @@ Run "smartregions COMMAND -h" for the flags of a command.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "smartregions:", err)
 		}
@@ -46,7 +48,7 @@ func main() {
 }
 
 // run executes one command; main and the tests call it.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")
@@ -59,6 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdMigrate(ctx, args, getenv, stdout, stderr)
 	case "import":
 		return cmdImport(ctx, args, getenv, stdout, stderr)
+	case "user":
+		return cmdUser(ctx, args, getenv, stdin, stdout, stderr)
 	case "feedback":
 		return cmdFeedback(ctx, args, getenv, stdout, stderr)
 	case "version", "-version", "--version":
@@ -101,10 +105,13 @@ func versionString() string {
 }
 
 // flags parses a command's flags into a Config.
-func flags(name string, args []string, getenv func(string) string, stderr io.Writer, server bool) (*config.Config, *flag.FlagSet, error) {
+func flags(name string, args []string, getenv func(string) string, stderr io.Writer, server bool, extra ...func(*flag.FlagSet)) (*config.Config, *flag.FlagSet, error) {
 	fs := flag.NewFlagSet("smartregions "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c, validate := config.Register(fs, getenv, server)
+	for _, add := range extra {
+		add(fs)
+	}
 	// Flags may come before and after positional arguments
 	// ("import register FILE --db …"); the flag package stops at the first
 	// positional one, so parse the rest again.

@@ -29,7 +29,7 @@ func env(kv ...string) func(string) string {
 func runCmd(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var o, e bytes.Buffer
-	err = run(t.Context(), args, env(), &o, &e)
+	err = run(t.Context(), args, env(), strings.NewReader(""), &o, &e)
 	return o.String(), e.String(), err
 }
 
@@ -119,7 +119,7 @@ func TestServeFreshDatabase(t *testing.T) {
 			logs := &syncBuffer{}
 			done := make(chan error, 1)
 			go func() {
-				done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}, env(), &bytes.Buffer{}, logs)
+				done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}, env(), strings.NewReader(""), &bytes.Buffer{}, logs)
 			}()
 			var base string
 			for deadline := time.Now().Add(60 * time.Second); base == ""; {
@@ -159,6 +159,32 @@ func TestServeFreshDatabase(t *testing.T) {
 			}
 			if !strings.Contains(logs.String(), "municipality register imported on first start") {
 				t.Error("no first-start import logged")
+			}
+		})
+	}
+}
+
+func TestUserCreateOperator(t *testing.T) {
+	for _, d := range storetest.Backends() {
+		t.Run(string(d), func(t *testing.T) {
+			dsn := storetest.DSN(t, d)
+			create := func(stdin string, args ...string) (string, error) {
+				var o, e bytes.Buffer
+				err := run(t.Context(), append([]string{"user", "create"}, args...), env(), strings.NewReader(stdin), &o, &e)
+				return o.String(), err
+			}
+			if _, err := create("Betrieb-der-Plattform-2026\n", "--email", "op@example.org", "--db", dsn); err == nil {
+				t.Fatal("without --operator it must refuse")
+			}
+			if _, err := create("kurz\n", "--operator", "--email", "op@example.org", "--db", dsn); err == nil || !strings.Contains(err.Error(), "at least 10") {
+				t.Fatalf("short password: %v", err)
+			}
+			out, err := create("Betrieb-der-Plattform-2026\n", "--operator", "--email", "Op@Example.org", "--name", "Betrieb", "--db", dsn)
+			if err != nil || !strings.Contains(out, "operator op@example.org created") {
+				t.Fatalf("create: %q %v", out, err)
+			}
+			if _, err := create("Betrieb-der-Plattform-2026\n", "--operator", "--email", "op@example.org", "--db", dsn); err == nil || !strings.Contains(err.Error(), "already an account") {
+				t.Fatalf("second create: %v", err)
 			}
 		})
 	}

@@ -68,6 +68,9 @@ func NewService(store Store, mailer Mailer, texts Texts, baseURL string, log *sl
 	return &Service{store: store, mail: mailer, texts: texts, baseURL: strings.TrimSuffix(baseURL, "/"), log: log, Now: time.Now}
 }
 
+// Mailer returns the service's mailer.
+func (s *Service) Mailer() Mailer { return s.mail }
+
 // NormalizeEmail returns the address in lower case, or "" when it is not
 // a plain address (name@domain).
 func NormalizeEmail(s string) string {

@@ -12,7 +12,13 @@ type NewUser struct {
 	PasswordHash string
 	Roles        []Role
 	Confirm      *NewToken // link to confirm the address; nil when confirmed already
+	Identity     *Identity // account at an OpenID provider to link
 	Audit        AuditEntry
+}
+
+// Identity is an account at an OpenID provider.
+type Identity struct {
+	Provider, Subject, Email string
 }
 
 // NewToken is a one-time link to store (its secret goes only into the mail).
@@ -39,6 +45,11 @@ type Store interface {
 	UserByID(ctx context.Context, id string) (User, error)
 	// UserByEmail returns the user and the password hash ("" without one).
 	UserByEmail(ctx context.Context, email string) (User, string, error)
+	// IdentityUser returns the user linked to a provider's account;
+	// apperr.NotFound when none is.
+	IdentityUser(ctx context.Context, provider, subject string) (User, error)
+	// LinkIdentity links a provider's account to a user.
+	LinkIdentity(ctx context.Context, userID string, id Identity, audit AuditEntry) error
 	// AddToken stores a one-time link for a user.
 	AddToken(ctx context.Context, userID string, t NewToken, audit AuditEntry) error
 	// RedeemToken uses a one-time link once: apperr.NotFound when unknown,

@@ -6,6 +6,7 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
 )
@@ -14,6 +15,9 @@ import (
 type Config struct {
 	// Addr is the listen address of the HTTP server.
 	Addr string
+	// BaseURL is the platform's public address, used in links that mails
+	// carry; default http://<Addr>.
+	BaseURL string
 	// DB is a SQLite file path or a postgres:// URL.
 	DB string
 	// ContentDir holds the operator's Markdown for the legal pages.
@@ -28,9 +32,21 @@ type Config struct {
 	// MetricsToken, when set, is required as Bearer token for /metrics;
 	// without it /metrics answers only requests from the loopback interface.
 	MetricsToken string
+	// SMTP delivers mail; without a host, mails stay in the outbox that
+	// operators read at /betrieb/postausgang. Environment only (secrets).
+	SMTP SMTP
+	// SSOProviders is the JSON list of OpenID providers (see package sso).
+	// Environment only (client secrets).
+	SSOProviders string
 	// ImportRegister imports the shipped municipality register on start
 	// when the database has none.
 	ImportRegister bool
+}
+
+// SMTP is the mail server's configuration.
+type SMTP struct {
+	Host, Username, Password, From, TLS string
+	Port                                int
 }
 
 // Defaults are the safe values for a fresh machine.
@@ -45,12 +61,23 @@ var Defaults = Config{
 // Environment variables that back the flags.
 const (
 	EnvAddr       = "SMARTREGIONS_ADDR"
+	EnvBaseURL    = "SMARTREGIONS_BASE_URL"
 	EnvDB         = "SMARTREGIONS_DB"
 	EnvContentDir = "SMARTREGIONS_CONTENT_DIR"
 	EnvLogFormat  = "SMARTREGIONS_LOG_FORMAT"
 	EnvTrustProxy = "SMARTREGIONS_TRUST_PROXY"
 	// EnvMetricsToken has no flag, so the secret stays out of process listings.
 	EnvMetricsToken = "SMARTREGIONS_METRICS_TOKEN"
+	// Mail server: host, port, user, password, sender address, TLS mode
+	// (starttls, tls, none).
+	EnvSMTPHost     = "SMARTREGIONS_SMTP_HOST"
+	EnvSMTPPort     = "SMARTREGIONS_SMTP_PORT"
+	EnvSMTPUser     = "SMARTREGIONS_SMTP_USERNAME"
+	EnvSMTPPassword = "SMARTREGIONS_SMTP_PASSWORD"
+	EnvSMTPFrom     = "SMARTREGIONS_SMTP_FROM"
+	EnvSMTPTLS      = "SMARTREGIONS_SMTP_TLS"
+	// EnvSSOProviders holds the OpenID providers as a JSON array.
+	EnvSSOProviders = "SMARTREGIONS_SSO_PROVIDERS"
 )
 
 // Register adds the flags of the fields a subcommand uses to fs, each
@@ -69,10 +96,14 @@ func Register(fs *flag.FlagSet, getenv func(string) string, server bool) (*Confi
 	trust := env(EnvTrustProxy, "false")
 	if server {
 		fs.StringVar(&c.Addr, "addr", env(EnvAddr, c.Addr), "listen address (env "+EnvAddr+")")
+		fs.StringVar(&c.BaseURL, "base-url", env(EnvBaseURL, ""), "public address of the platform, for links in mails (env "+EnvBaseURL+"; default http://ADDR)")
 		fs.StringVar(&c.ContentDir, "content-dir", env(EnvContentDir, ""), "directory with Markdown for Impressum, Datenschutz, Barrierefreiheit (env "+EnvContentDir+")")
 		fs.StringVar(&trust, "trust-proxy", trust, "trust X-Forwarded-* headers of a reverse proxy (env "+EnvTrustProxy+")")
 		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time in-flight requests get on shutdown")
 		c.MetricsToken = getenv(EnvMetricsToken)
+		c.SSOProviders = getenv(EnvSSOProviders)
+		c.SMTP = SMTP{Host: getenv(EnvSMTPHost), Username: getenv(EnvSMTPUser), Password: getenv(EnvSMTPPassword),
+			From: getenv(EnvSMTPFrom), TLS: getenv(EnvSMTPTLS)}
 		fs.BoolVar(&c.ImportRegister, "import-register", c.ImportRegister, "import the shipped municipality register on first start")
 	}
 	validate := func() error {
@@ -83,6 +114,19 @@ func Register(fs *flag.FlagSet, getenv func(string) string, server bool) (*Confi
 		c.TrustProxy = b
 		if c.LogFormat != "text" && c.LogFormat != "json" {
 			return fmt.Errorf("config: log-format %q: want text or json", c.LogFormat)
+		}
+		if p := getenv(EnvSMTPPort); p != "" && server {
+			n, err := strconv.Atoi(p)
+			if err != nil || n < 1 || n > 65535 {
+				return fmt.Errorf("config: %s %q: want a port number", EnvSMTPPort, p)
+			}
+			c.SMTP.Port = n
+		}
+		if c.BaseURL == "" {
+			c.BaseURL = "http://" + c.Addr
+		}
+		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("config: base-url %q: want http(s)://host[:port]", c.BaseURL)
 		}
 		if c.DB == "" {
 			return fmt.Errorf("config: db is empty")

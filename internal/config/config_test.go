@@ -14,7 +14,13 @@ func TestRegister(t *testing.T) {
 		want    func(c *Config) bool
 		wantErr bool
 	}{
-		{"defaults", nil, nil, func(c *Config) bool { return *c == func() Config { d := Defaults; return d }() }, false},
+		{"defaults", nil, nil, func(c *Config) bool {
+			d := Defaults
+			d.BaseURL = "http://127.0.0.1:8080"
+			return *c == d
+		}, false},
+		{"base url", []string{"-base-url", "https://kommunen.example"}, nil, func(c *Config) bool { return c.BaseURL == "https://kommunen.example" }, false},
+		{"bad base url", []string{"-base-url", "ftp://x"}, nil, nil, true},
 		{"env", nil, map[string]string{EnvDB: "postgres://x", EnvAddr: ":9000", EnvTrustProxy: "true"},
 			func(c *Config) bool { return c.DB == "postgres://x" && c.Addr == ":9000" && c.TrustProxy }, false},
 		{"flag beats env", []string{"-db", "a.db"}, map[string]string{EnvDB: "b.db"}, func(c *Config) bool { return c.DB == "a.db" }, false},

@@ -1,11 +1,17 @@
 package http
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/smartregions/smartregions/internal/account"
 )
 
 // concrete turns a route pattern into a request target with real keys.
@@ -23,7 +29,7 @@ func concrete(t *testing.T, s *Server, pattern string) (method, target string) {
 		return method, s.Renderer.StaticURL("/static/css/app.css")
 	}
 	r := strings.NewReplacer("{ags}", "09162000", "/laender/{key}", "/laender/09", "/kreise/{key}", "/kreise/09162",
-		"/districts/{key}", "/districts/09162", "/states/{key}", "/states/09")
+		"/districts/{key}", "/districts/09162", "/states/{key}", "/states/09", "{token}", "unbekannt", "{id}", "unbekannt")
 	target = r.Replace(path)
 	if strings.Contains(target, "{") {
 		t.Fatalf("no concrete value for %s: add it to concrete()", pattern)
@@ -31,40 +37,87 @@ func concrete(t *testing.T, s *Server, pattern string) (method, target string) {
 	return method, target
 }
 
+// testUser creates a confirmed user with roles and returns a function that
+// opens a new session for it (a fresh one per request, since a request such
+// as logout may end it).
+func testUser(t *testing.T, s *Server, roles ...account.Role) func() string {
+	t.Helper()
+	ctx := context.Background()
+	b := make([]byte, 6)
+	rand.Read(b)
+	now := time.Now().UTC()
+	u := account.User{ID: "u-" + hex.EncodeToString(b), Email: hex.EncodeToString(b) + "@test.example", Lang: "de", Created: now, EmailConfirmed: &now}
+	if err := s.DB.CreateUser(ctx, account.NewUser{User: u, Roles: roles}); err != nil {
+		t.Fatal(err)
+	}
+	return func() string {
+		secret := make([]byte, 16)
+		rand.Read(secret)
+		sec := hex.EncodeToString(secret)
+		if err := s.DB.CreateSession(ctx, account.Session{ID: account.HashToken(sec), UserID: u.ID, Created: now, LastSeen: now,
+			Expires: now.Add(time.Hour)}, account.AuditEntry{}); err != nil {
+			t.Fatal(err)
+		}
+		return sec
+	}
+}
+
 // TestRouteAuthorization walks every route of the table with each kind of
-// caller there is so far and checks that the route's rule holds.
+// caller and checks that the route's rule holds. A route added to the
+// table is walked too; one whose pattern has an unknown placeholder fails.
 func TestRouteAuthorization(t *testing.T) {
 	s := newTestServer(t, "sqlite")
 	withToken := newTestServer(t, "sqlite")
 	withToken.Config.MetricsToken = "s3cret"
-	token, cookie := formSession(t, s)
+	token, csrf := formSession(t, s)
+	user, curator, operator := testUser(t, s), testUser(t, s, account.Curator), testUser(t, s, account.Operator)
 
-	callers := []struct {
-		name   string
-		srv    *Server
-		remote string
-		header []string
-		ops    bool // may read operations data
-	}{
-		{"anonymous", s, "192.0.2.1:1234", nil, false},
-		{"anonymous via proxy on loopback", s, "127.0.0.1:1234", []string{"X-Forwarded-For: 198.51.100.7"}, false},
-		{"operator on loopback", s, "127.0.0.1:1234", nil, true},
-		{"loopback without the configured token", withToken, "127.0.0.1:1234", nil, false},
-		{"wrong token", withToken, "192.0.2.1:1234", []string{"Authorization: Bearer nope"}, false},
-		{"operator with token", withToken, "192.0.2.1:1234", []string{"Authorization: Bearer s3cret"}, true},
+	type caller struct {
+		name    string
+		srv     *Server
+		remote  string
+		header  []string
+		session func() string
+		ops     bool // may read operations data
+		level   access
+	}
+	callers := []caller{
+		{"anonymous", s, "192.0.2.1:1234", nil, nil, false, accessPublic},
+		{"anonymous via proxy on loopback", s, "127.0.0.1:1234", []string{"X-Forwarded-For: 198.51.100.7"}, nil, false, accessPublic},
+		{"operations on loopback", s, "127.0.0.1:1234", nil, nil, true, accessPublic},
+		{"loopback without the configured token", withToken, "127.0.0.1:1234", nil, nil, false, accessPublic},
+		{"wrong token", withToken, "192.0.2.1:1234", []string{"Authorization: Bearer nope"}, nil, false, accessPublic},
+		{"operations with token", withToken, "192.0.2.1:1234", []string{"Authorization: Bearer s3cret"}, nil, true, accessPublic},
+		{"user", s, "192.0.2.1:1234", nil, user, false, accessUser},
+		{"curator", s, "192.0.2.1:1234", nil, curator, false, accessUser},
+		{"operator", s, "192.0.2.1:1234", nil, operator, false, accessOperator},
+	}
+	allowed := func(c caller, a access) bool {
+		switch a {
+		case accessOperations:
+			return c.ops
+		case accessUser:
+			return c.level == accessUser || c.level == accessOperator
+		case accessOperator:
+			return c.level == accessOperator
+		}
+		return true
 	}
 	for _, rt := range s.routeTable() {
 		method, target := concrete(t, s, rt.pattern)
 		for _, c := range callers {
 			t.Run(rt.pattern+"/"+c.name, func(t *testing.T) {
-				var body *strings.Reader
+				body := strings.NewReader("")
 				headers := append([]string(nil), c.header...)
+				cookies := []string{csrf}
+				if c.session != nil {
+					cookies = append(cookies, sessionCookie+"="+c.session())
+				}
 				if method == http.MethodPost {
 					body = strings.NewReader(url.Values{"message": {"Test"}, "csrf_token": {token}}.Encode())
-					headers = append(headers, "Content-Type: application/x-www-form-urlencoded", "Cookie: "+cookie)
-				} else {
-					body = strings.NewReader("")
+					headers = append(headers, "Content-Type: application/x-www-form-urlencoded")
 				}
+				headers = append(headers, "Cookie: "+strings.Join(cookies, "; "))
 				req := httptest.NewRequest(method, target, body)
 				req.RemoteAddr = c.remote
 				for _, hv := range headers {
@@ -73,10 +126,11 @@ func TestRouteAuthorization(t *testing.T) {
 				}
 				rec := httptest.NewRecorder()
 				c.srv.ServeHTTP(rec, req)
-				refused := rec.Code == http.StatusForbidden || rec.Code == http.StatusUnauthorized
-				want := rt.access == accessOperations && !c.ops
-				if refused != want {
-					t.Errorf("%s %s as %s: status %d, refused %v, want refused %v", method, target, c.name, rec.Code, refused, want)
+				refused := rec.Code == http.StatusForbidden || rec.Code == http.StatusUnauthorized ||
+					rec.Code == http.StatusSeeOther && strings.HasPrefix(rec.Header().Get("Location"), "/anmelden?weiter=")
+				if want := !allowed(c, rt.access); refused != want {
+					t.Errorf("%s %s as %s: status %d (%s), refused %v, want refused %v", method, target, c.name, rec.Code,
+						rec.Header().Get("Location"), refused, want)
 				}
 				if rec.Code >= 500 {
 					t.Errorf("%s %s: status %d", method, target, rec.Code)

@@ -7,11 +7,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/config"
 	"github.com/smartregions/smartregions/internal/feedback"
 	"github.com/smartregions/smartregions/internal/i18n"
+	"github.com/smartregions/smartregions/internal/mail"
 	"github.com/smartregions/smartregions/internal/region"
 	"github.com/smartregions/smartregions/internal/region/regiontest"
 	"github.com/smartregions/smartregions/internal/store"
@@ -40,8 +43,15 @@ func newServerOn(tb testing.TB, db *store.DB) *Server {
 		tb.Fatal(err)
 	}
 	cfg := config.Defaults
+	cfg.BaseURL = "http://platform.test"
+	box := &testInbox{}
+	mails, err := mail.NewService(db, mail.SMTPConfig{}, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	s, err := New(context.Background(), Deps{Config: cfg, Log: log, DB: db, Regions: region.NewService(db, log),
-		Feedback: feedback.NewService(db), Bundle: bundle, Renderer: renderer, Version: "test"})
+		Feedback: feedback.NewService(db), Accounts: account.NewService(db, box, bundle, cfg.BaseURL, log), Mail: mails,
+		Bundle: bundle, Renderer: renderer, Version: "test"})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -72,6 +82,21 @@ func get(tb testing.TB, h http.Handler, target string, headers ...string) *httpt
 	tb.Helper()
 	return do(tb, h, http.MethodGet, target, nil, headers...)
 }
+
+// testInbox keeps the mails the account service sends.
+type testInbox struct {
+	mu    sync.Mutex
+	mails []account.Mail
+}
+
+func (b *testInbox) Send(_ context.Context, m account.Mail) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.mails = append(b.mails, m)
+	return nil
+}
+
+func inboxOf(s *Server) *testInbox { return s.Accounts.Mailer().(*testInbox) }
 
 type (
 	httptestRecorder = httptest.ResponseRecorder

@@ -129,7 +129,8 @@ func (w *captureWriter) Write(b []byte) (int, error) {
 // Answers carry an ETag, so a browser that has the page gets 304.
 func (s *Server) cached(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet {
+		// Pages of a signed-in user show the user; they are never shared.
+		if r.Method != http.MethodGet || userOf(r) != nil {
 			next.ServeHTTP(w, r)
 			return
 		}

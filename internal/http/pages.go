@@ -12,7 +12,7 @@ var errNotFound = apperr.New(apperr.NotFound, "error.not_found")
 
 // page starts the page data of a request.
 func (s *Server) page(r *http.Request, title string) *web.Page {
-	return &web.Page{Lang: langOf(r), Title: title, URL: r.URL}
+	return &web.Page{Lang: langOf(r), Title: title, URL: r.URL, Account: pageAccount(r)}
 }
 
 // t translates key into the request's language.

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/apperr"
 )
 
@@ -20,6 +21,11 @@ const (
 	// accessOperations: monitoring data for the operator — requests from
 	// the loopback interface, or with the configured metrics token.
 	accessOperations
+	// accessUser: a signed-in user; visitors are sent to the login page
+	// (pages) or get 401 (API).
+	accessUser
+	// accessOperator: a user with the platform role operator.
+	accessOperator
 )
 
 // route is one entry of the route table.
@@ -47,6 +53,27 @@ func (s *Server) routeTable() []route {
 		{"GET /datenschutz", accessPublic, h(s.handleLegal("datenschutz")), false},
 		{"GET /barrierefreiheit", accessPublic, h(s.handleLegal("barrierefreiheit")), false},
 		{"POST /barrierefreiheit/rueckmeldung", accessPublic, h(s.handleFeedbackCreate), false},
+
+		// Accounts.
+		{"GET /registrieren", accessPublic, h(s.handleRegisterForm), false},
+		{"POST /registrieren", accessPublic, h(s.handleRegister), false},
+		{"GET /konto/bestaetigen/{token}", accessPublic, h(s.handleConfirmForm), false},
+		{"POST /konto/bestaetigen/{token}", accessPublic, h(s.handleConfirm), false},
+		{"GET /anmelden", accessPublic, h(s.handleLoginForm), false},
+		{"POST /anmelden", accessPublic, h(s.handleLogin), false},
+		{"POST /abmelden", accessUser, h(s.handleLogout), false},
+		{"GET /anmelden/sso/{id}", accessPublic, h(s.handleSSOStart), false},
+		{"GET /anmelden/sso/{id}/callback", accessPublic, h(s.handleSSOCallback), false},
+		{"GET /passwort-vergessen", accessPublic, h(s.handleForgotForm), false},
+		{"POST /passwort-vergessen", accessPublic, h(s.handleForgot), false},
+		{"GET /konto/passwort-neu/{token}", accessPublic, h(s.handleResetForm), false},
+		{"POST /konto/passwort-neu/{token}", accessPublic, h(s.handleReset), false},
+		{"GET /konto", accessUser, h(s.handleAccount), false},
+		{"POST /konto/sitzungen/{id}/beenden", accessUser, h(s.handleSessionEnd), false},
+
+		// Operators.
+		{"GET /betrieb/postausgang", accessOperator, h(s.handleOutbox), false},
+		{"GET /betrieb/postausgang/{id}", accessOperator, h(s.handleOutboxMail), false},
 
 		// JSON API.
 		{"GET /api/v1/municipalities", accessPublic, h(s.handleAPIMunicipalityList), true},
@@ -79,20 +106,35 @@ func (s *Server) routes() http.Handler {
 		}
 		mux.Handle(rt.pattern, s.authorize(rt.access, h))
 	}
-	return s.observe(s.secure(s.crossOrigin(s.language(noteRoute(mux)))))
+	return s.observe(s.secure(s.crossOrigin(s.language(s.authenticate(noteRoute(mux))))))
 }
 
 // authorize enforces a route's access rule.
 func (s *Server) authorize(a access, next http.Handler) http.Handler {
-	if a == accessPublic {
+	switch a {
+	case accessPublic:
 		return next
+	case accessOperations:
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !s.operations(r) {
+				s.fail(w, r, apperr.New(apperr.Forbidden, "error.forbidden"))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.operations(r) {
+		u := userOf(r)
+		switch {
+		case u == nil && isAPI(r):
+			s.fail(w, r, apperr.New(apperr.Unauthenticated, "account.error.login_required"))
+		case u == nil:
+			loginRedirect(w, r)
+		case a == accessOperator && !u.user.Has(account.Operator):
 			s.fail(w, r, apperr.New(apperr.Forbidden, "error.forbidden"))
-			return
+		default:
+			next.ServeHTTP(w, r)
 		}
-		next.ServeHTTP(w, r)
 	})
 }
 

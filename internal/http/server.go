@@ -16,10 +16,13 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/config"
 	"github.com/smartregions/smartregions/internal/feedback"
 	"github.com/smartregions/smartregions/internal/i18n"
 	"github.com/smartregions/smartregions/internal/region"
+	"github.com/smartregions/smartregions/internal/mail"
+	"github.com/smartregions/smartregions/internal/sso"
 	"github.com/smartregions/smartregions/internal/store"
 	"github.com/smartregions/smartregions/internal/web"
 )
@@ -31,6 +34,9 @@ type Deps struct {
 	DB       *store.DB
 	Regions  *region.Service
 	Feedback *feedback.Service
+	Accounts *account.Service
+	SSO      *sso.Client // nil when no OpenID provider is configured
+	Mail     *mail.Service
 	Bundle   *i18n.Bundle
 	Renderer *web.Renderer
 	Version  string

@@ -61,6 +61,11 @@ func (db *DB) CreateUser(ctx context.Context, nu account.NewUser) error {
 				return fmt.Errorf("store: create user role: %w", err)
 			}
 		}
+		if id := nu.Identity; id != nil {
+			if err := tx.linkIdentity(ctx, u.ID, *id); err != nil {
+				return err
+			}
+		}
 		if t := nu.Confirm; t != nil {
 			if err := tx.addToken(ctx, u.ID, *t); err != nil {
 				return err
@@ -97,6 +102,40 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (account.User, stri
 		return u, "", fmt.Errorf("store: user by e-mail: %w", err)
 	}
 	return u, hash, nil
+}
+
+func (tx *Tx) linkIdentity(ctx context.Context, userID string, id account.Identity) error {
+	_, err := tx.exec(ctx, `INSERT INTO identities (provider, subject, user_id, email, created_at) VALUES (?, ?, ?, ?, ?)`,
+		id.Provider, id.Subject, userID, id.Email, tx.now)
+	if err != nil {
+		return fmt.Errorf("store: link identity %s: %w", id.Provider, err)
+	}
+	return nil
+}
+
+// IdentityUser returns the user linked to a provider's account.
+func (db *DB) IdentityUser(ctx context.Context, provider, subject string) (account.User, error) {
+	var u account.User
+	err := db.view(ctx, func(tx *Tx) error {
+		var id string
+		if err := tx.queryRow(ctx, `SELECT user_id FROM identities WHERE provider = ? AND subject = ?`, provider, subject).Scan(&id); err != nil {
+			return mapError(err)
+		}
+		var err error
+		u, _, err = tx.user(ctx, "u.id = ?", id)
+		return err
+	})
+	return u, err
+}
+
+// LinkIdentity links a provider's account to a user.
+func (db *DB) LinkIdentity(ctx context.Context, userID string, id account.Identity, audit account.AuditEntry) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.linkIdentity(ctx, userID, id); err != nil {
+			return err
+		}
+		return tx.addAudit(ctx, audit)
+	})
 }
 
 func (tx *Tx) addToken(ctx context.Context, userID string, t account.NewToken) error {

@@ -93,3 +93,11 @@ func formatDate(t time.Time, lang string) string {
 	}
 	return t.Format("02.01.2006")
 }
+
+func formatDateTime(t time.Time, lang string) string {
+	t = t.In(berlin)
+	if lang == "en" {
+		return t.Format("2 Jan 2006, 15:04")
+	}
+	return t.Format("02.01.2006, 15:04 Uhr")
+}

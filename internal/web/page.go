@@ -24,9 +24,25 @@ type Page struct {
 	Form        url.Values
 	FieldErrors map[string]string
 	Breadcrumbs []Crumb
-	Data        any
+	// Account is the signed-in user, nil for visitors.
+	Account *Account
+	Data    any
 
 	bundle *i18n.Bundle // set by Render
+}
+
+// Account is what the layout shows of the signed-in user.
+type Account struct {
+	Name, Email string
+	Operator    bool
+}
+
+// Label is the name, or the e-mail address when there is no name.
+func (a *Account) Label() string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return a.Email
 }
 
 // Crumb is one step of the breadcrumb trail. The last crumb is the current
@@ -128,3 +144,7 @@ func (p *Page) Dec(v float64, digits int) string { return formatDec(v, digits, p
 
 // Date formats t as a date in Europe/Berlin: 31.08.2025 (de), 31 Aug 2025 (en).
 func (p *Page) Date(t time.Time) string { return formatDate(t, p.Lang) }
+
+// DateTime formats t as date and time in Europe/Berlin:
+// 31.08.2025, 14:05 Uhr (de), 31 Aug 2025, 14:05 (en).
+func (p *Page) DateTime(t time.Time) string { return formatDateTime(t, p.Lang) }
