@@ -15,6 +15,7 @@ import (
 	"github.com/smartregions/smartregions/internal/feedback"
 	httpserver "github.com/smartregions/smartregions/internal/http"
 	"github.com/smartregions/smartregions/internal/i18n"
+	"github.com/smartregions/smartregions/internal/mail"
 	"github.com/smartregions/smartregions/internal/region"
 	"github.com/smartregions/smartregions/internal/store"
 	"github.com/smartregions/smartregions/internal/web"
@@ -84,7 +85,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	accounts := account.NewService(db, mailer{mails}, bundle, c.BaseURL, log)
+	accounts := account.NewService(db, mail.Accounts(mails), bundle, c.BaseURL, log)
 	srv, err := httpserver.New(ctx, httpserver.Deps{Config: *c, Log: log, DB: db, Regions: regions,
 		Feedback: feedback.NewService(db), Accounts: accounts, Mail: mails, SSO: ssoClient,
 		Bundle: bundle, Renderer: renderer, Version: versionString()})

@@ -10,20 +10,12 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/config"
 	"github.com/smartregions/smartregions/internal/jobs"
 	"github.com/smartregions/smartregions/internal/mail"
 	"github.com/smartregions/smartregions/internal/sso"
 	"github.com/smartregions/smartregions/internal/store"
 )
-
-// mailer lets the account service send through the mail service.
-type mailer struct{ svc *mail.Service }
-
-func (m mailer) Send(ctx context.Context, msg account.Mail) error {
-	return m.svc.Send(ctx, mail.Message(msg))
-}
 
 // startMail returns the mail service and, when an SMTP host is
 // configured, the started job runner that delivers the mail. Without SMTP

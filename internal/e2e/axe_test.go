@@ -80,6 +80,17 @@ var axePages = []axePage{
 	{"States", get("/laender")},
 	{"District", get("/kreise/01051")},
 	{"Accessibility", get("/barrierefreiheit")},
+	{"Login", get("/anmelden")},
+	{"Register", get("/registrieren")},
+	{"RegisterErrors", func(t *testing.T, e *env, ctx context.Context, lang string) {
+		t.Helper()
+		get("/registrieren")(t, e, ctx, lang)
+		follow(t, ctx, "send the empty registration form", 400, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
+		run(t, ctx, "wait for the error summary", chromedp.WaitVisible(chromedp.CSS(`main .app-error-summary`)))
+	}},
+	{"Forgot", get("/passwort-vergessen")},
+	{"Confirm", get("/konto/bestaetigen/beispiel")},
+	{"Reset", get("/konto/passwort-neu/beispiel")},
 	{"FeedbackErrors", func(t *testing.T, e *env, ctx context.Context, lang string) {
 		t.Helper()
 		get("/barrierefreiheit")(t, e, ctx, lang)

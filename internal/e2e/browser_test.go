@@ -12,10 +12,12 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/config"
 	"github.com/smartregions/smartregions/internal/feedback"
 	httpserver "github.com/smartregions/smartregions/internal/http"
 	"github.com/smartregions/smartregions/internal/i18n"
+	"github.com/smartregions/smartregions/internal/mail"
 	"github.com/smartregions/smartregions/internal/region"
 	"github.com/smartregions/smartregions/internal/region/regiontest"
 	"github.com/smartregions/smartregions/internal/store"
@@ -111,8 +113,15 @@ func newServer(t *testing.T, db *store.DB) *httpserver.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := httpserver.New(t.Context(), httpserver.Deps{Config: config.Defaults, Log: log, DB: db,
+	mails, err := mail.NewService(db, mail.SMTPConfig{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Defaults
+	cfg.BaseURL = "http://platform.test"
+	s, err := httpserver.New(t.Context(), httpserver.Deps{Config: cfg, Log: log, DB: db,
 		Regions: region.NewService(db, log), Feedback: feedback.NewService(db), Bundle: bundle,
+		Accounts: account.NewService(db, mail.Accounts(mails), bundle, cfg.BaseURL, log), Mail: mails,
 		Renderer: renderer, Version: "test"})
 	if err != nil {
 		t.Fatal(err)

@@ -16,18 +16,12 @@ import (
 	"github.com/smartregions/smartregions/internal/store/storetest"
 )
 
-type outboxMailer struct{ svc *mail.Service }
-
-func (m outboxMailer) Send(ctx context.Context, msg account.Mail) error {
-	return m.svc.Send(ctx, mail.Message(msg))
-}
-
 // TestOutbox: without SMTP, a registration's confirmation mail lands in
 // the outbox, where an operator (and only an operator) reads its link.
 func TestOutbox(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := newServerOn(t, db)
-		s.Accounts = account.NewService(db, outboxMailer{s.Mail}, s.Bundle, "http://platform.test", slog.New(slog.NewTextHandler(io.Discard, nil)))
+		s.Accounts = account.NewService(db, mail.Accounts(s.Mail), s.Bundle, "http://platform.test", slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if _, err := s.Accounts.CreateOperator(context.Background(), "betrieb@platform.test", testPassword, "Betrieb"); err != nil {
 			t.Fatal(err)
 		}
