@@ -41,6 +41,8 @@ type Redeem struct {
 // apperr.NotFound for unknown objects and apperr.Conflict for an e-mail
 // address in use.
 type Store interface {
+	TokenStore
+
 	CreateUser(ctx context.Context, nu NewUser) error
 	UserByID(ctx context.Context, id string) (User, error)
 	// UserByEmail returns the user and the password hash ("" without one).

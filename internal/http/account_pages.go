@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
+	"time"
 
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/apperr"
@@ -28,6 +30,11 @@ type Notice struct {
 type AccountView struct {
 	User     account.User
 	Sessions []account.Session
+	Tokens   []account.APIToken
+	// NewToken is the secret of a token just created, shown this once.
+	NewToken string
+	Now      time.Time
+	Alert    string
 }
 
 // readForm parses a posted form and checks its CSRF token.
@@ -249,15 +256,65 @@ func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) error {
 	if p := readParams(r); p.Err() != nil {
 		return p.Err()
 	}
+	return s.renderAccount(w, r, http.StatusOK, AccountView{}, nil)
+}
+
+// renderAccount shows the account page; v may carry a new token's secret
+// or the messages of a failed token form.
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, v AccountView, fields map[string]string) error {
 	u := userOf(r)
 	sessions, err := s.Accounts.Sessions(r.Context(), u.user, u.secret)
 	if err != nil {
 		return err
 	}
+	tokens, err := s.Accounts.APITokens(r.Context(), u.user)
+	if err != nil {
+		return err
+	}
+	v.User, v.Sessions, v.Tokens, v.Now = u.user, sessions, tokens, time.Now()
 	page := s.page(r, s.t(r, "account.title"))
 	page.CSRFToken = s.csrfToken(w, r)
-	page.Data = AccountView{User: u.user, Sessions: sessions}
-	return s.render(w, r, "account", page)
+	page.FieldErrors = fields
+	if fields != nil {
+		page.Form = r.PostForm
+	}
+	page.Data = v
+	s.renderStatus(w, r, status, "account", page)
+	return nil
+}
+
+// handleTokenCreate creates an API token and shows its secret once, on
+// the answer itself (never in a URL or a redirect).
+func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := s.readForm(r); err != nil {
+		return err
+	}
+	days, err := strconv.Atoi(r.PostForm.Get("days"))
+	if err != nil {
+		days = 0
+	}
+	u := userOf(r)
+	_, secret, err := s.Accounts.CreateAPIToken(r.Context(), u.user, r.PostForm.Get("name"), r.PostForm["scopes"], days, s.meta(r))
+	if err != nil {
+		fields, alert, rest := s.formError(r, err)
+		if rest != nil {
+			return rest
+		}
+		return s.renderAccount(w, r, http.StatusBadRequest, AccountView{Alert: alert}, fields)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return s.renderAccount(w, r, http.StatusOK, AccountView{NewToken: secret}, nil)
+}
+
+func (s *Server) handleTokenRevoke(w http.ResponseWriter, r *http.Request) error {
+	if err := s.readForm(r); err != nil {
+		return err
+	}
+	if err := s.Accounts.RevokeAPIToken(r.Context(), userOf(r).user, r.PathValue("id"), s.meta(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/konto#schluessel", http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) handleSessionEnd(w http.ResponseWriter, r *http.Request) error {

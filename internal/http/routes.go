@@ -70,6 +70,8 @@ func (s *Server) routeTable() []route {
 		{"POST /konto/passwort-neu/{token}", accessPublic, h(s.handleReset), false},
 		{"GET /konto", accessUser, h(s.handleAccount), false},
 		{"POST /konto/sitzungen/{id}/beenden", accessUser, h(s.handleSessionEnd), false},
+		{"POST /konto/schluessel", accessUser, h(s.handleTokenCreate), false},
+		{"POST /konto/schluessel/{id}/widerrufen", accessUser, h(s.handleTokenRevoke), false},
 
 		// Operators.
 		{"GET /betrieb/postausgang", accessOperator, h(s.handleOutbox), false},
@@ -130,6 +132,8 @@ func (s *Server) authorize(a access, next http.Handler) http.Handler {
 			s.fail(w, r, apperr.New(apperr.Unauthenticated, "account.error.login_required"))
 		case u == nil:
 			loginRedirect(w, r)
+		case u.token != nil && r.Method != http.MethodGet && r.Method != http.MethodHead && !u.token.Has(account.ScopeWrite):
+			s.fail(w, r, apperr.New(apperr.Forbidden, "account.error.scope_write"))
 		case a == accessOperator && !u.user.Has(account.Operator):
 			s.fail(w, r, apperr.New(apperr.Forbidden, "error.forbidden"))
 		default:

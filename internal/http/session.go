@@ -20,12 +20,23 @@ type signedIn struct {
 	user    account.User
 	session account.Session
 	secret  string
+	token   *account.APIToken // set when the request came with an API token
 }
 
 // authenticate reads the session cookie and puts its user into the
 // request's context. A stale cookie is removed.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && isAPI(r) && s.Accounts != nil {
+			t, u, err := s.Accounts.AuthenticateToken(r.Context(), strings.TrimSpace(bearer))
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			ctx := context.WithValue(r.Context(), keyUser, &signedIn{user: u, token: &t})
+			next.ServeHTTP(w, r.WithContext(ctx))
+			return
+		}
 		c, err := r.Cookie(sessionCookie)
 		if err != nil || c.Value == "" || s.Accounts == nil {
 			next.ServeHTTP(w, r)

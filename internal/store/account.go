@@ -405,3 +405,90 @@ func (db *DB) AuditLog(ctx context.Context, f account.AuditFilter) ([]account.Au
 	}
 	return out, rows.Err()
 }
+
+const apiTokenColumns = `t.id, t.user_id, t.name, t.scopes, t.created_at, t.expires_at, t.last_used_at, t.revoked_at`
+
+func scanAPIToken(sc interface{ Scan(...any) error }) (account.APIToken, error) {
+	var (
+		t             account.APIToken
+		scopes        string
+		used, revoked nullTime
+	)
+	if err := sc.Scan(&t.ID, &t.UserID, &t.Name, &scopes, &t.Created, &t.Expires, &used, &revoked); err != nil {
+		return t, err
+	}
+	t.Scopes, t.LastUsed, t.Revoked = strings.Fields(scopes), used.ptr(), revoked.ptr()
+	t.Created, t.Expires = t.Created.UTC(), t.Expires.UTC()
+	return t, nil
+}
+
+// CreateAPIToken stores a token by the hash of its secret.
+func (db *DB) CreateAPIToken(ctx context.Context, t account.APIToken, hash string, audit account.AuditEntry) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, scopes, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			t.ID, t.UserID, t.Name, hash, strings.Join(t.Scopes, " "), t.Created, t.Expires); err != nil {
+			return fmt.Errorf("store: create api token: %w", err)
+		}
+		return tx.addAudit(ctx, audit)
+	})
+}
+
+// APITokens lists a user's tokens, newest first.
+func (db *DB) APITokens(ctx context.Context, userID string) ([]account.APIToken, error) {
+	rows, err := db.query(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens t WHERE t.user_id = ? ORDER BY t.created_at DESC, t.id DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: api tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []account.APIToken
+	for rows.Next() {
+		t, err := scanAPIToken(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: api tokens: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// APITokenUser returns an active token with its user and records its use
+// (at most once a minute, to spare the writer).
+func (db *DB) APITokenUser(ctx context.Context, hash string) (account.APIToken, account.User, error) {
+	var (
+		t account.APIToken
+		u account.User
+	)
+	err := db.view(ctx, func(tx *Tx) (err error) {
+		t, err = scanAPIToken(tx.queryRow(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens t
+			WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?`, hash, tx.now))
+		if err != nil {
+			return mapError(err)
+		}
+		u, _, err = tx.user(ctx, "u.id = ?", t.UserID)
+		return err
+	})
+	if err != nil {
+		return t, u, err
+	}
+	if now := db.Now().UTC(); t.LastUsed == nil || now.Sub(*t.LastUsed) > time.Minute {
+		err = db.inTx(ctx, func(tx *Tx) error {
+			_, err := tx.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, tx.now, t.ID)
+			return err
+		})
+	}
+	return t, u, err
+}
+
+// RevokeAPIToken revokes one token of a user.
+func (db *DB) RevokeAPIToken(ctx context.Context, userID, id string, audit account.AuditEntry) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL`, tx.now, id, userID)
+		if err != nil {
+			return fmt.Errorf("store: revoke api token: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.NotFound, "account.error.token_not_found")
+		}
+		return tx.addAudit(ctx, audit)
+	})
+}
