@@ -85,9 +85,9 @@ func (s *Service) CreateAPIToken(ctx context.Context, u User, name string, scope
 	if err := v.Err(); err != nil {
 		return APIToken{}, "", err
 	}
-	secret, hash := newToken()
-	secret = tokenPrefix + secret
-	hash = HashToken(secret)
+	random, _ := newToken()
+	secret := tokenPrefix + random
+	hash := HashToken(secret)
 	now := s.Now().UTC()
 	t := APIToken{ID: uuid.Must(uuid.NewV7()).String(), UserID: u.ID, Name: name, Scopes: clean, Created: now,
 		Expires: now.AddDate(0, 0, days)}
