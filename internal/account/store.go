@@ -33,6 +33,7 @@ type NewToken struct {
 type Redeem struct {
 	Purpose         string
 	ConfirmEmail    bool   // mark the user's address confirmed
+	ChangeEmail     bool   // make the link's address the user's (confirmed); Conflict when taken meanwhile
 	NewPasswordHash string // set this password and end all sessions
 	Audit           AuditEntry
 }
@@ -70,6 +71,9 @@ type Store interface {
 	DeleteUserSession(ctx context.Context, userID, id string, audit AuditEntry) error
 	UserSessions(ctx context.Context, userID string) ([]Session, error)
 
+	// SetPassword sets a new password and ends the user's sessions except
+	// the one with hash keep.
+	SetPassword(ctx context.Context, userID, hash, keep string, audit AuditEntry) error
 	GrantRole(ctx context.Context, userID string, r Role, audit AuditEntry) error
 	// Hit counts one attempt under key in a fixed window and reports
 	// whether it is within limit.

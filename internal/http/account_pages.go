@@ -35,6 +35,7 @@ type AccountView struct {
 	NewToken string
 	Now      time.Time
 	Alert    string
+	Done     string // confirmation of a change just made
 }
 
 // readForm parses a posted form and checks its CSRF token.
@@ -62,20 +63,29 @@ func (s *Server) formError(r *http.Request, err error) (fields map[string]string
 	return nil, s.t(r, e.Msg.Key, e.Msg.Args...), nil
 }
 
+// keptInput is what a form shows again after a failed attempt: the
+// user's input without passwords and the CSRF token.
+func keptInput(r *http.Request) url.Values {
+	if r.PostForm == nil {
+		return nil
+	}
+	form := url.Values{}
+	for k, v := range r.PostForm {
+		switch k {
+		case "password", "current", "email_password", "csrf_token":
+		default:
+			form[k] = v
+		}
+	}
+	return form
+}
+
 // renderForm shows an account form, with the user's input (never the
 // password) and the messages of a failed attempt.
 func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, name, title string, d FormData, fields map[string]string) {
 	page := s.page(r, s.t(r, title))
 	page.CSRFToken = s.csrfToken(w, r)
-	if r.PostForm != nil {
-		form := url.Values{}
-		for k, v := range r.PostForm {
-			if k != "password" && k != "csrf_token" {
-				form[k] = v
-			}
-		}
-		page.Form = form
-	}
+	page.Form = keptInput(r)
 	page.FieldErrors = fields
 	page.Data = d
 	s.renderStatus(w, r, status, name, page)
@@ -276,7 +286,7 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	page.CSRFToken = s.csrfToken(w, r)
 	page.FieldErrors = fields
 	if fields != nil {
-		page.Form = r.PostForm
+		page.Form = keptInput(r)
 	}
 	page.Data = v
 	s.renderStatus(w, r, status, "account", page)
@@ -331,5 +341,65 @@ func (s *Server) handleSessionEnd(w http.ResponseWriter, r *http.Request) error 
 		return nil
 	}
 	http.Redirect(w, r, "/konto#sitzungen", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) error {
+	if err := s.readForm(r); err != nil {
+		return err
+	}
+	u := userOf(r)
+	err := s.Accounts.ChangePassword(r.Context(), u.user, r.PostForm.Get("current"), r.PostForm.Get("password"), u.secret, s.meta(r))
+	if err != nil {
+		fields, alert, rest := s.formError(r, err)
+		if rest != nil {
+			return rest
+		}
+		return s.renderAccount(w, r, http.StatusBadRequest, AccountView{Alert: alert}, fields)
+	}
+	return s.renderAccount(w, r, http.StatusOK, AccountView{Done: s.t(r, "account.password.changed")}, nil)
+}
+
+func (s *Server) handleEmailChange(w http.ResponseWriter, r *http.Request) error {
+	if err := s.readForm(r); err != nil {
+		return err
+	}
+	u := userOf(r)
+	err := s.Accounts.RequestEmailChange(r.Context(), u.user, r.PostForm.Get("email"), r.PostForm.Get("email_password"), s.meta(r))
+	if err != nil {
+		fields, alert, rest := s.formError(r, err)
+		if rest != nil {
+			return rest
+		}
+		return s.renderAccount(w, r, http.StatusBadRequest, AccountView{Alert: alert}, fields)
+	}
+	return s.renderAccount(w, r, http.StatusOK, AccountView{Done: s.t(r, "account.email.requested",
+		"Email", account.NormalizeEmail(r.PostForm.Get("email")))}, nil)
+}
+
+func (s *Server) handleEmailConfirmForm(w http.ResponseWriter, r *http.Request) error {
+	if p := readParams(r); p.Err() != nil {
+		return p.Err()
+	}
+	s.renderForm(w, r, http.StatusOK, "confirm", "account.confirm.title", FormData{Action: r.URL.Path}, nil)
+	return nil
+}
+
+func (s *Server) handleEmailConfirm(w http.ResponseWriter, r *http.Request) error {
+	if err := s.readForm(r); err != nil {
+		return err
+	}
+	u, err := s.Accounts.ConfirmEmailChange(r.Context(), r.PathValue("token"), s.meta(r))
+	if err != nil {
+		_, alert, rest := s.formError(r, err)
+		if rest != nil {
+			return rest
+		}
+		s.notice(w, r, statusOf[apperr.CodeOf(err)], Notice{Heading: s.t(r, "account.confirm.failed"), Text: alert,
+			LinkHref: "/konto", LinkLabel: s.t(r, "account.title")})
+		return nil
+	}
+	s.notice(w, r, http.StatusOK, Notice{Heading: s.t(r, "account.email.changed.title"),
+		Text: s.t(r, "account.email.changed.text", "Email", u.Email), LinkHref: "/konto", LinkLabel: s.t(r, "account.title"), Success: true})
 	return nil
 }

@@ -70,6 +70,10 @@ func (s *Server) routeTable() []route {
 		{"POST /konto/passwort-neu/{token}", accessPublic, h(s.handleReset), false},
 		{"GET /konto", accessUser, h(s.handleAccount), false},
 		{"POST /konto/sitzungen/{id}/beenden", accessUser, h(s.handleSessionEnd), false},
+		{"POST /konto/passwort", accessUser, h(s.handlePasswordChange), false},
+		{"POST /konto/email", accessUser, h(s.handleEmailChange), false},
+		{"GET /konto/email-bestaetigen/{token}", accessPublic, h(s.handleEmailConfirmForm), false},
+		{"POST /konto/email-bestaetigen/{token}", accessPublic, h(s.handleEmailConfirm), false},
 		{"POST /konto/schluessel", accessUser, h(s.handleTokenCreate), false},
 		{"POST /konto/schluessel/{id}/widerrufen", accessUser, h(s.handleTokenRevoke), false},
 

@@ -162,12 +162,12 @@ func (db *DB) RedeemToken(ctx context.Context, hash string, r account.Redeem) (a
 	var u account.User
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var (
-			userID, purpose string
-			expires         time.Time
-			used            nullTime
+			userID, purpose, email string
+			expires                time.Time
+			used                   nullTime
 		)
-		err := tx.queryRow(ctx, `SELECT user_id, purpose, expires_at, used_at FROM email_tokens WHERE token_hash = ?`, hash).
-			Scan(&userID, &purpose, &expires, &used)
+		err := tx.queryRow(ctx, `SELECT user_id, purpose, email, expires_at, used_at FROM email_tokens WHERE token_hash = ?`, hash).
+			Scan(&userID, &purpose, &email, &expires, &used)
 		if err != nil {
 			return mapError(err)
 		}
@@ -186,6 +186,12 @@ func (db *DB) RedeemToken(ctx context.Context, hash string, r account.Redeem) (a
 			if _, err := tx.exec(ctx, `UPDATE users SET email_confirmed_at = ?, updated_at = ? WHERE id = ? AND email_confirmed_at IS NULL`,
 				tx.now, tx.now, userID); err != nil {
 				return fmt.Errorf("store: confirm e-mail: %w", err)
+			}
+		}
+		if r.ChangeEmail {
+			if _, err := tx.exec(ctx, `UPDATE users SET email = ?, email_confirmed_at = ?, updated_at = ? WHERE id = ?`,
+				email, tx.now, tx.now, userID); err != nil {
+				return fmt.Errorf("store: change e-mail: %w", err)
 			}
 		}
 		if r.NewPasswordHash != "" {
@@ -488,6 +494,19 @@ func (db *DB) RevokeAPIToken(ctx context.Context, userID, id string, audit accou
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "account.error.token_not_found")
+		}
+		return tx.addAudit(ctx, audit)
+	})
+}
+
+// SetPassword sets a user's password and ends the other sessions.
+func (db *DB) SetPassword(ctx context.Context, userID, hash, keep string, audit account.AuditEntry) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, tx.now, userID); err != nil {
+			return fmt.Errorf("store: set password: %w", err)
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, userID, keep); err != nil {
+			return fmt.Errorf("store: end other sessions: %w", err)
 		}
 		return tx.addAudit(ctx, audit)
 	})
