@@ -293,6 +293,16 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	return nil
 }
 
+// accountRetry shows the account page again after a failed form on it,
+// or returns an error that is not about the input.
+func (s *Server) accountRetry(w http.ResponseWriter, r *http.Request, err error) error {
+	fields, alert, rest := s.formError(r, err)
+	if rest != nil {
+		return rest
+	}
+	return s.renderAccount(w, r, http.StatusBadRequest, AccountView{Alert: alert}, fields)
+}
+
 // handleTokenCreate creates an API token and shows its secret once, on
 // the answer itself (never in a URL or a redirect).
 func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error {
@@ -306,11 +316,7 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error
 	u := userOf(r)
 	_, secret, err := s.Accounts.CreateAPIToken(r.Context(), u.user, r.PostForm.Get("name"), r.PostForm["scopes"], days, s.meta(r))
 	if err != nil {
-		fields, alert, rest := s.formError(r, err)
-		if rest != nil {
-			return rest
-		}
-		return s.renderAccount(w, r, http.StatusBadRequest, AccountView{Alert: alert}, fields)
+		return s.accountRetry(w, r, err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	return s.renderAccount(w, r, http.StatusOK, AccountView{NewToken: secret}, nil)
@@ -351,11 +357,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 	u := userOf(r)
 	err := s.Accounts.ChangePassword(r.Context(), u.user, r.PostForm.Get("current"), r.PostForm.Get("password"), u.secret, s.meta(r))
 	if err != nil {
-		fields, alert, rest := s.formError(r, err)
-		if rest != nil {
-			return rest
-		}
-		return s.renderAccount(w, r, http.StatusBadRequest, AccountView{Alert: alert}, fields)
+		return s.accountRetry(w, r, err)
 	}
 	return s.renderAccount(w, r, http.StatusOK, AccountView{Done: s.t(r, "account.password.changed")}, nil)
 }
@@ -367,11 +369,7 @@ func (s *Server) handleEmailChange(w http.ResponseWriter, r *http.Request) error
 	u := userOf(r)
 	err := s.Accounts.RequestEmailChange(r.Context(), u.user, r.PostForm.Get("email"), r.PostForm.Get("email_password"), s.meta(r))
 	if err != nil {
-		fields, alert, rest := s.formError(r, err)
-		if rest != nil {
-			return rest
-		}
-		return s.renderAccount(w, r, http.StatusBadRequest, AccountView{Alert: alert}, fields)
+		return s.accountRetry(w, r, err)
 	}
 	return s.renderAccount(w, r, http.StatusOK, AccountView{Done: s.t(r, "account.email.requested",
 		"Email", account.NormalizeEmail(r.PostForm.Get("email")))}, nil)

@@ -238,9 +238,9 @@ func (db *DB) CreateSession(ctx context.Context, s account.Session, audit accoun
 
 const sessionColumns = `s.id_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent`
 
-func scanSession(sc interface{ Scan(...any) error }, extra ...any) (account.Session, error) {
+func scanSession(sc interface{ Scan(...any) error }) (account.Session, error) {
 	var s account.Session
-	err := sc.Scan(append([]any{&s.ID, &s.UserID, &s.Created, &s.LastSeen, &s.Expires, &s.IP, &s.UserAgent}, extra...)...)
+	err := sc.Scan(&s.ID, &s.UserID, &s.Created, &s.LastSeen, &s.Expires, &s.IP, &s.UserAgent)
 	s.Created, s.LastSeen, s.Expires = s.Created.UTC(), s.LastSeen.UTC(), s.Expires.UTC()
 	return s, err
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -193,7 +194,7 @@ func (tx *Tx) upsert(ctx context.Context, table string, cols []string, conflict 
 			args = append(args, r...)
 		}
 		q := fmt.Sprintf(`INSERT INTO %s (%s) VALUES %s ON CONFLICT (%s) DO UPDATE SET %s WHERE %s`,
-			table, joinCols(cols), placeholders(len(batch), len(cols)), conflict, set, differ)
+			table, strings.Join(cols, ", "), placeholders(len(batch), len(cols)), conflict, set, differ)
 		if _, err := tx.exec(ctx, q, args...); err != nil {
 			return fmt.Errorf("store: upsert %s: %w", table, err)
 		}
@@ -233,7 +234,7 @@ func (tx *Tx) municipalityRow(m region.Municipality) []any {
 }
 
 func (tx *Tx) insertMunicipalities(ctx context.Context, ms []region.Municipality) error {
-	cols := joinCols(municipalityWriteCols)
+	cols := strings.Join(municipalityWriteCols, ", ")
 	for start := 0; start < len(ms); start += batchRows {
 		batch := ms[start:min(start+batchRows, len(ms))]
 		args := make([]any, 0, len(batch)*len(municipalityWriteCols))
@@ -325,17 +326,6 @@ func nullFloat(f *float64) any {
 		return nil
 	}
 	return *f
-}
-
-func joinCols(cols []string) string {
-	s := ""
-	for i, c := range cols {
-		if i > 0 {
-			s += ", "
-		}
-		s += c
-	}
-	return s
 }
 
 type importDetails struct {
