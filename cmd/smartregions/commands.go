@@ -16,6 +16,7 @@ import (
 	httpserver "github.com/smartregions/smartregions/internal/http"
 	"github.com/smartregions/smartregions/internal/i18n"
 	"github.com/smartregions/smartregions/internal/mail"
+	"github.com/smartregions/smartregions/internal/org"
 	"github.com/smartregions/smartregions/internal/region"
 	"github.com/smartregions/smartregions/internal/store"
 	"github.com/smartregions/smartregions/internal/web"
@@ -88,6 +89,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	accounts := account.NewService(db, mail.Accounts(mails), bundle, c.BaseURL, log)
 	srv, err := httpserver.New(ctx, httpserver.Deps{Config: *c, Log: log, DB: db, Regions: regions,
 		Feedback: feedback.NewService(db), Accounts: accounts, Mail: mails, SSO: ssoClient,
+		Orgs:   org.NewService(db, regions, mail.Accounts(mails), bundle, c.BaseURL, log),
 		Bundle: bundle, Renderer: renderer, Version: versionString()})
 	if err != nil {
 		return err

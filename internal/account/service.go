@@ -58,6 +58,8 @@ type Service struct {
 	texts   Texts
 	baseURL string
 	log     *slog.Logger
+	// exporters add other domains' data to Export (see AddExporter).
+	exporters []ExportFunc
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
 }
@@ -366,12 +368,4 @@ func (s *Service) CreateOperator(ctx context.Context, email, password, name stri
 		return User{}, apperr.Wrap(err, apperr.Conflict, "account.error.email_taken")
 	}
 	return u, err
-}
-
-// AuditLog returns audit entries, newest first.
-func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
-	}
-	return s.store.AuditLog(ctx, f)
 }

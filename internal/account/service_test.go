@@ -136,8 +136,8 @@ func TestRegisterConfirmLogin(t *testing.T) {
 			t.Fatal("session valid after logout")
 		}
 		log, err := svc.AuditLog(ctx, account.AuditFilter{ActorID: u.ID})
-		if err != nil || len(log) < 5 {
-			t.Fatalf("audit log: %d %v", len(log), err)
+		if err != nil || len(log.Items) < 5 {
+			t.Fatalf("audit log: %d %v", len(log.Items), err)
 		}
 	})
 }

@@ -79,14 +79,37 @@ type Store interface {
 	// whether it is within limit.
 	Hit(ctx context.Context, key string, window time.Duration, limit int) (bool, error)
 	AddAudit(ctx context.Context, e AuditEntry) error
-	AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
+	AuditLog(ctx context.Context, f AuditFilter) (AuditPage, error)
+
+	AdminStore
 }
 
-// AuditFilter narrows the audit log.
+// AuditFilter narrows the audit log. Empty fields do not narrow it.
 type AuditFilter struct {
-	ActorID string
-	Action  string // prefix, e.g. "account."
-	Since   time.Time
-	Before  time.Time
-	Limit   int
+	// Actor is an account's id or e-mail address, as an operator types it;
+	// Service.AuditLog resolves it into ActorID or ActorLabel.
+	Actor      string
+	ActorID    string
+	ActorLabel string // for actors without an account (any more)
+	Action     string // exact, or a prefix when it ends with "." (e.g. "account.")
+	ObjectType string
+	ObjectID   string
+	Since      time.Time // inclusive
+	Before     time.Time // exclusive
+	// Cursor continues after this entry; entries come newest first.
+	Cursor *AuditCursor
+	Limit  int
+}
+
+// AuditCursor is the position of an entry in the audit log's order.
+type AuditCursor struct {
+	At time.Time
+	ID string
+}
+
+// AuditPage is one page of the audit log.
+type AuditPage struct {
+	Items []AuditEntry
+	Total int          // entries that match the filter, on all pages
+	Next  *AuditCursor // nil on the last page
 }

@@ -21,3 +21,7 @@ func HashToken(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
 }
+
+// NewSecret returns a random secret for a link (256 bits) and the hash
+// under which it is stored, for other domains' one-time links.
+func NewSecret() (secret, hash string) { return newToken() }

@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/google/uuid"
+
+	"github.com/smartregions/smartregions/internal/account"
 )
 
 // axeSource is axe-core, vendored from npm (see axe/LICENSE). The pages'
@@ -64,63 +67,201 @@ type axePage struct {
 	open func(t *testing.T, e *env, ctx context.Context, lang string)
 }
 
+// axeGroup is pages checked one after the other in one tab, signed in
+// as signIn leaves it (a visitor when signIn is nil).
+type axeGroup struct {
+	name   string
+	signIn func(t *testing.T, e *env, ctx context.Context, lang string)
+	pages  []axePage
+}
+
 // get opens path in the language lang.
 func get(path string) func(t *testing.T, e *env, ctx context.Context, lang string) {
 	return func(t *testing.T, e *env, ctx context.Context, lang string) {
 		t.Helper()
-		run(t, ctx, "open "+path, chromedp.Navigate(e.url(path+"?lang="+lang)))
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		run(t, ctx, "open "+path, chromedp.Navigate(e.url(path+sep+"lang="+lang)))
 	}
 }
 
-// axePages are the pages checked with axe, each in German and English.
-var axePages = []axePage{
-	{"Home", get("/")},
-	{"Municipalities", get("/kommunen")},
-	{"Municipality", get(munich)},
-	{"States", get("/laender")},
-	{"District", get("/kreise/01051")},
-	{"Accessibility", get("/barrierefreiheit")},
-	{"Login", get("/anmelden")},
-	{"Register", get("/registrieren")},
-	{"RegisterErrors", func(t *testing.T, e *env, ctx context.Context, lang string) {
+// then opens a page with open and takes the further step on it, which
+// loads a page answering with status want.
+func then(open func(t *testing.T, e *env, ctx context.Context, lang string), what string, want int64, step chromedp.Action[chromedp.Void]) func(t *testing.T, e *env, ctx context.Context, lang string) {
+	return func(t *testing.T, e *env, ctx context.Context, lang string) {
 		t.Helper()
-		get("/registrieren")(t, e, ctx, lang)
-		follow(t, ctx, "send the empty registration form", 400, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
-		run(t, ctx, "wait for the error summary", chromedp.WaitVisible(chromedp.CSS(`main .app-error-summary`)))
+		open(t, e, ctx, lang)
+		follow(t, ctx, what, want, step)
+	}
+}
+
+// mailed opens the link that the mail sent by send contains; send gets
+// an address of its own for each call.
+func mailed(prefix string, send func(t *testing.T, e *env, to string)) func(t *testing.T, e *env, ctx context.Context, lang string) {
+	return func(t *testing.T, e *env, ctx context.Context, lang string) {
+		t.Helper()
+		to := "axe-" + uuid.NewString()[:8] + "@gemeinde.example"
+		send(t, e, to)
+		link := e.mailLink(t, to, prefix)
+		get(strings.TrimPrefix(link, e.base))(t, e, ctx, lang)
+	}
+}
+
+// Ways to get a link mailed, for mailed.
+var (
+	sendConfirm = func(t *testing.T, e *env, to string) {
+		t.Helper()
+		if err := e.accounts.Register(t.Context(), to, testPassword, "", account.Meta{IP: "192.0.2.10"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sendReset = func(t *testing.T, e *env, to string) {
+		t.Helper()
+		e.newUser(t, to, "")
+		if err := e.accounts.RequestReset(t.Context(), to, account.Meta{IP: "192.0.2.11"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sendEmailChange = func(t *testing.T, e *env, to string) {
+		t.Helper()
+		u := e.newUser(t, "alt-"+to, "")
+		if err := e.accounts.RequestEmailChange(t.Context(), u, to, testPassword, account.Meta{IP: "192.0.2.12"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+)
+
+// submit is the first form's button in main.
+var submit = chromedp.Click(chromedp.CSS(`main form button[type="submit"]`))
+
+// axeGroups are the pages checked with axe, each in German and English.
+var axeGroups = []axeGroup{
+	{name: "Visitor", pages: []axePage{
+		{"Home", get("/")},
+		{"Municipalities", get("/kommunen")},
+		{"Municipality", get(munich)},
+		{"States", get("/laender")},
+		{"District", get("/kreise/01051")},
+		{"Accessibility", get("/barrierefreiheit")},
+		{"FeedbackErrors", then(get("/barrierefreiheit"), "send the empty feedback form", 400, chromedp.Click(chromedp.CSS(feedbackSend)))},
 	}},
-	{"Forgot", get("/passwort-vergessen")},
-	{"Confirm", get("/konto/bestaetigen/beispiel")},
-	{"Reset", get("/konto/passwort-neu/beispiel")},
-	{"FeedbackErrors", func(t *testing.T, e *env, ctx context.Context, lang string) {
-		t.Helper()
-		get("/barrierefreiheit")(t, e, ctx, lang)
-		follow(t, ctx, "send the empty feedback form", 400, chromedp.Click(chromedp.CSS(feedbackSend)))
-		run(t, ctx, "wait for the error summary", chromedp.WaitVisible(chromedp.CSS(errorSummary)))
+	// The account pages a visitor sees. The notice after a registration
+	// has the template of the one after a confirmation (Confirmed).
+	{name: "AccountForms", pages: []axePage{
+		{"Login", get("/anmelden")},
+		{"LoginFailed", then(get("/anmelden"), "log in without a password", 400, submit)},
+		{"Register", get("/registrieren")},
+		{"RegisterErrors", then(get("/registrieren"), "send the empty registration form", 400, submit)},
+		{"Forgot", get("/passwort-vergessen")},
+		{"ConfirmLink", mailed("/konto/bestaetigen/", sendConfirm)},
+		{"Confirmed", then(mailed("/konto/bestaetigen/", sendConfirm), "confirm the address", 200, submit)},
+		{"ConfirmUnknownLink", then(get("/konto/bestaetigen/unbekannt"), "confirm with an unknown link", 404, submit)},
+		{"ResetLink", mailed("/konto/passwort-neu/", sendReset)},
+		{"ResetUnknownLink", then(get("/konto/passwort-neu/unbekannt"), "reset with an unknown link", 404, chromedp.Steps(
+			chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword), submit))},
+		{"EmailChangeLink", mailed("/konto/email-bestaetigen/", sendEmailChange)},
+		{"EmailChangeUnknownLink", then(get("/konto/email-bestaetigen/unbekannt"), "confirm a change with an unknown link", 404, submit)},
+	}},
+	{name: "User", signIn: signInWithTokenAndSessions, pages: []axePage{
+		{"Account", get("/konto")},
+		{"AccountErrors", then(get("/konto"), "change the password without input", 400,
+			chromedp.Click(chromedp.CSS(`main form[action="/konto/passwort"] button[type="submit"]`)))},
+		{"AccountNewToken", then(get("/konto"), "create an API key", 200, chromedp.Steps(
+			chromedp.SendKeys(chromedp.CSS("#f-name"), "Abgleich Haushaltsdaten"),
+			chromedp.Click(chromedp.CSS(`main form[action="/konto/schluessel"] button[type="submit"]`))))},
+	}},
+	{name: "OrganisationAdmin", signIn: signInOrgAdmin, pages: []axePage{
+		{"Organisations", get("/organisationen")},
+		{"MyOrganisations", get("/konto/organisationen")},
+		{"NewOrganisation", get("/organisationen/neu")},
+		{"NewOrganisationErrors", then(get("/organisationen/neu"), "send the empty organisation form", 400, submit)},
+		{"Organisation", then(get("/konto/organisationen"), "open the organisation", 200,
+			chromedp.Click(chromedp.CSS(`main .app-card a[href^="/organisationen/"]`)))},
+		{"Members", then(get("/konto/organisationen"), "open the members", 200,
+			chromedp.Click(chromedp.CSS(`main .app-card a[href$="/mitglieder"]`)))},
+		{"MembersErrors", then(then(get("/konto/organisationen"), "open the members", 200,
+			chromedp.Click(chromedp.CSS(`main .app-card a[href$="/mitglieder"]`))), "invite without an address", 400,
+			chromedp.Click(chromedp.CSS(`main form[action$="/einladungen"] button[type="submit"]`)))},
+		{"Invitation", mailed("/einladung/", sendInvitation)},
+		{"InvitationUnknown", get("/einladung/unbekannt")},
+	}},
+	{name: "Curator", signIn: signInCurator, pages: []axePage{
+		{"Queue", get("/kuratierung/verifizierungen")},
+		{"Request", then(get("/kuratierung/verifizierungen"), "open the request", 200,
+			chromedp.Click(chromedp.CSS(`main table a[href^="/kuratierung/verifizierungen/"]`)))},
+		{"RequestErrors", then(then(get("/kuratierung/verifizierungen"), "open the request", 200,
+			chromedp.Click(chromedp.CSS(`main table a[href^="/kuratierung/verifizierungen/"]`))), "decide without choosing", 400, submit)},
+	}},
+	{name: "Operator", signIn: signInOperator, pages: []axePage{
+		{"Outbox", get("/betrieb/postausgang")},
+		{"OutboxMail", then(get("/betrieb/postausgang"), "open the newest mail", 200,
+			chromedp.Click(chromedp.CSS(`main table a[href^="/betrieb/postausgang/"]`)))},
 	}},
 }
 
-// pageTimeout bounds the check of one page in the shared tab of a language.
+// signInWithTokenAndSessions signs the tab in as a new user who has an
+// API key and a session in another browser, so that both lists show.
+func signInWithTokenAndSessions(t *testing.T, e *env, ctx context.Context, lang string) {
+	t.Helper()
+	u := e.newUser(t, "konto-"+lang+"@gemeinde.example", "Kim Konto")
+	if _, _, err := e.accounts.CreateAPIToken(t.Context(), u, "Datenabgleich", []string{account.ScopeRead}, 90, account.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.accounts.Login(t.Context(), u.Email, testPassword, account.Meta{IP: "192.0.2.20", UserAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"}); err != nil {
+		t.Fatal(err)
+	}
+	e.login(t, ctx, u.Email, testPassword)
+}
+
+// signInOperator signs the tab in as a new operator, after a mail was
+// sent so that the outbox lists one.
+func signInOperator(t *testing.T, e *env, ctx context.Context, lang string) {
+	t.Helper()
+	email := "betrieb-" + lang + "@gemeinde.example"
+	if _, err := e.accounts.CreateOperator(t.Context(), email, testPassword, "Betrieb"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.accounts.RequestReset(t.Context(), email, account.Meta{IP: "192.0.2.21"}); err != nil {
+		t.Fatal(err)
+	}
+	e.login(t, ctx, email, testPassword)
+}
+
+// pageTimeout bounds the check of one page in the shared tab of a group.
 const pageTimeout = 60 * time.Second
 
 // testAccessibility checks every page in both languages with axe-core and
-// fails on any violation of WCAG 2.1 A/AA that axe can detect. Each
-// language has one tab for all its pages: opening a tab costs about as
-// much as checking a page.
+// fails on any violation of WCAG 2.1 A/AA that axe can detect. Each group
+// of pages has one tab per language, in a browser context of its own (its
+// own cookies, so its own login): opening a tab costs about as much as
+// checking a page.
 func (e *env) testAccessibility(t *testing.T) {
 	t.Parallel() // with the journeys, so that both cores stay busy to the end
 	for _, lang := range []string{"de", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			t.Parallel()
-			tab := e.tab(t, time.Duration(len(axePages))*pageTimeout)
-			for _, p := range axePages {
-				t.Run(p.name, func(t *testing.T) {
-					ctx, cancel := context.WithTimeout(tab, pageTimeout)
-					defer cancel()
-					p.open(t, e, ctx, lang)
-					if got := eval[string](t, ctx, `document.documentElement.lang`); got != lang {
-						t.Fatalf("html lang=%q, want %s", got, lang)
+			for _, g := range axeGroups {
+				t.Run(g.name, func(t *testing.T) {
+					t.Parallel()
+					tab := e.tab(t, time.Duration(len(g.pages)+1)*pageTimeout)
+					if g.signIn != nil {
+						ctx, cancel := context.WithTimeout(tab, pageTimeout)
+						g.signIn(t, e, ctx, lang)
+						cancel()
 					}
-					checkAxe(t, ctx)
+					for _, p := range g.pages {
+						t.Run(p.name, func(t *testing.T) {
+							ctx, cancel := context.WithTimeout(tab, pageTimeout)
+							defer cancel()
+							p.open(t, e, ctx, lang)
+							if got := eval[string](t, ctx, `document.documentElement.lang`); got != lang {
+								t.Fatalf("html lang=%q, want %s", got, lang)
+							}
+							checkAxe(t, ctx)
+						})
+					}
 				})
 			}
 		})

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -11,15 +10,21 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/riverqueue/river"
 
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/config"
 	"github.com/smartregions/smartregions/internal/feedback"
 	httpserver "github.com/smartregions/smartregions/internal/http"
 	"github.com/smartregions/smartregions/internal/i18n"
+	"github.com/smartregions/smartregions/internal/jobs"
 	"github.com/smartregions/smartregions/internal/mail"
+	"github.com/smartregions/smartregions/internal/mail/mailtest"
+	"github.com/smartregions/smartregions/internal/org"
 	"github.com/smartregions/smartregions/internal/region"
 	"github.com/smartregions/smartregions/internal/region/regiontest"
+	"github.com/smartregions/smartregions/internal/sso"
+	"github.com/smartregions/smartregions/internal/sso/ssotest"
 	"github.com/smartregions/smartregions/internal/store"
 	"github.com/smartregions/smartregions/internal/store/storetest"
 	"github.com/smartregions/smartregions/internal/web"
@@ -32,8 +37,13 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 
 // env is the platform under test and the browser that drives it.
 type env struct {
-	base    string          // http://127.0.0.1:port of the platform
-	browser context.Context // the running browser; each tab is a child
+	base     string          // http://127.0.0.1:port of the platform
+	browser  context.Context // the running browser; each tab is a child
+	db       *store.DB
+	accounts *account.Service
+	orgs     *org.Service
+	mails    *mailtest.Server  // the SMTP server the platform delivers to
+	op       *ssotest.Provider // the OpenID provider configured as ssoID
 }
 
 // TestBrowser starts the platform and one browser for the whole binary
@@ -43,11 +53,14 @@ type env struct {
 // into another.
 func TestBrowser(t *testing.T) {
 	e := newEnv(t)
+	t.Run("Accessibility", e.testAccessibility) // the longest, so first
 	t.Run("Search", e.testSearch)
 	t.Run("LanguageSwitch", e.testLanguageSwitch)
 	t.Run("SearchWithoutJavaScript", e.testSearchWithoutJavaScript)
 	t.Run("FeedbackForm", e.testFeedbackForm)
-	t.Run("Accessibility", e.testAccessibility)
+	t.Run("RegisterConfirmLogin", e.testRegisterConfirmLogin)
+	t.Run("SSOLogin", e.testSSOLogin)
+	t.Run("Organisation", e.testOrgJourney)
 }
 
 // newEnv serves the platform over a fresh SQLite database with the real
@@ -62,12 +75,21 @@ func newEnv(t *testing.T) *env {
 	}
 
 	// A database of its own (not regiontest.Imported's shared read-only
-	// one), because the feedback journey writes to it.
+	// one), because the journeys write to it.
 	db := storetest.New(t, store.SQLite)
 	if _, _, err := regiontest.Service(db).EnsureRegister(t.Context()); err != nil {
 		t.Fatalf("import register: %v", err)
 	}
-	ts := httptest.NewServer(newServer(t, db))
+	// The platform's address goes into mails and is the redirect base of
+	// single sign-on, so it must be known before the server is built.
+	ts := httptest.NewUnstartedServer(nil)
+	e := &env{base: "http://" + ts.Listener.Addr().String(), db: db, mails: mailtest.Start(t)}
+	e.op = ssotest.Start(t, nil, ssotest.Client{ID: "smartregions", Secret: "e2e-client-secret",
+		RedirectURIs: []string{e.base + "/anmelden/sso/" + ssoID + "/callback"}})
+	s := newServer(t, e)
+	e.accounts = s.Accounts
+	ts.Config.Handler = s
+	ts.Start()
 	t.Cleanup(ts.Close)
 
 	// The flags keep chromium off the network: without them it calls
@@ -98,13 +120,20 @@ func newEnv(t *testing.T) *env {
 	if err := chromedp.Do(browser); err != nil {
 		t.Fatalf("start %s: %v", chromiumPath, err)
 	}
-	return &env{base: ts.URL, browser: browser}
+	e.browser = browser
+	return e
 }
 
-// newServer builds the platform's real router as cmd/smartregions does.
-func newServer(t *testing.T, db *store.DB) *httpserver.Server {
+// ssoID is the single sign-on provider of the platform under test.
+const ssoID = "testop"
+
+// newServer builds the platform's real router over e.db as
+// cmd/smartregions serve does: mail goes into the outbox and a River job
+// delivers it over SMTP to e.mails; e.op is the one OpenID provider.
+func newServer(t *testing.T, e *env) *httpserver.Server {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := t.Context()
+	log := slog.New(slog.DiscardHandler)
 	bundle, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -113,20 +142,56 @@ func newServer(t *testing.T, db *store.DB) *httpserver.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mails, err := mail.NewService(db, mail.SMTPConfig{}, nil)
+	mails := startMail(t, e.db, e.mails.Config(), log)
+	cfg := config.Defaults
+	cfg.BaseURL = e.base
+	client, err := sso.New(ctx, []sso.ProviderConfig{{ID: ssoID, Name: "Servicekonto Test", Issuer: e.op.URL,
+		ClientID: "smartregions", ClientSecret: "e2e-client-secret"}}, e.base, []byte("e2e-sso-key-0123456789abcdefghijklmnop"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := config.Defaults
-	cfg.BaseURL = "http://platform.test"
-	s, err := httpserver.New(t.Context(), httpserver.Deps{Config: cfg, Log: log, DB: db,
-		Regions: region.NewService(db, log), Feedback: feedback.NewService(db), Bundle: bundle,
-		Accounts: account.NewService(db, mail.Accounts(mails), bundle, cfg.BaseURL, log), Mail: mails,
-		Renderer: renderer, Version: "test"})
+	regions := region.NewService(e.db, log)
+	e.orgs = org.NewService(e.db, regions, mail.Accounts(mails), bundle, cfg.BaseURL, log)
+	s, err := httpserver.New(ctx, httpserver.Deps{Config: cfg, Log: log, DB: e.db,
+		Regions: regions, Feedback: feedback.NewService(e.db), Bundle: bundle,
+		Accounts: account.NewService(e.db, mail.Accounts(mails), bundle, cfg.BaseURL, log), Mail: mails,
+		Orgs: e.orgs, SSO: client, Renderer: renderer, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// startMail returns the mail service with the job runner that delivers
+// its mails over smtp, working until t ends. It polls for jobs every
+// 50 ms instead of every second, so a mail arrives while a person would
+// still be reading the page that announced it.
+func startMail(t *testing.T, db *store.DB, smtp mail.SMTPConfig, log *slog.Logger) *mail.Service {
+	t.Helper()
+	w, err := mail.NewWorker(db, smtp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, w)
+	runner, err := jobs.New(t.Context(), db, workers, jobs.Config{PollInterval: 50 * time.Millisecond, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := mail.NewService(db, smtp, runner.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := runner.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Registered after the database's cleanup, so it runs before it.
+	t.Cleanup(func() {
+		cancel()
+		<-runner.Stopped()
+	})
+	return svc
 }
 
 // tab opens a new tab in a new browser context (its own cookies), closed

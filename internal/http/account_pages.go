@@ -72,7 +72,7 @@ func keptInput(r *http.Request) url.Values {
 	form := url.Values{}
 	for k, v := range r.PostForm {
 		switch k {
-		case "password", "current", "email_password", "csrf_token":
+		case "password", "current", "email_password", "delete_password", "csrf_token":
 		default:
 			form[k] = v
 		}

@@ -11,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/smartregions/smartregions/internal/account"
+	"github.com/smartregions/smartregions/internal/org"
 )
 
 // concrete turns a route pattern into a request target with real keys.
@@ -29,7 +32,8 @@ func concrete(t *testing.T, s *Server, pattern string) (method, target string) {
 		return method, s.Renderer.StaticURL("/static/css/app.css")
 	}
 	r := strings.NewReplacer("{ags}", "09162000", "/laender/{key}", "/laender/09", "/kreise/{key}", "/kreise/09162",
-		"/districts/{key}", "/districts/09162", "/states/{key}", "/states/09", "{token}", "unbekannt", "{id}", "unbekannt")
+		"/districts/{key}", "/districts/09162", "/states/{key}", "/states/09", "{token}", "unbekannt", "{id}", "unbekannt",
+		"{user}", "unbekannt", "{slug}", "matrix")
 	target = r.Replace(path)
 	if strings.Contains(target, "{") {
 		t.Fatalf("no concrete value for %s: add it to concrete()", pattern)
@@ -42,6 +46,13 @@ func concrete(t *testing.T, s *Server, pattern string) (method, target string) {
 // as logout may end it).
 func testUser(t *testing.T, s *Server, roles ...account.Role) func() string {
 	t.Helper()
+	_, session := testAccount(t, s, roles...)
+	return session
+}
+
+// testAccount is testUser that also returns the user's id.
+func testAccount(t *testing.T, s *Server, roles ...account.Role) (string, func() string) {
+	t.Helper()
 	ctx := context.Background()
 	b := make([]byte, 6)
 	rand.Read(b)
@@ -50,7 +61,7 @@ func testUser(t *testing.T, s *Server, roles ...account.Role) func() string {
 	if err := s.DB.CreateUser(ctx, account.NewUser{User: u, Roles: roles}); err != nil {
 		t.Fatal(err)
 	}
-	return func() string {
+	return u.ID, func() string {
 		secret := make([]byte, 16)
 		rand.Read(secret)
 		sec := hex.EncodeToString(secret)
@@ -62,6 +73,26 @@ func testUser(t *testing.T, s *Server, roles ...account.Role) func() string {
 	}
 }
 
+// orgFixture creates a verified organisation with an admin and a member
+// and returns its slug and their session openers.
+func orgFixture(t *testing.T, s *Server) (slug string, admin, member func() string) {
+	t.Helper()
+	ctx := context.Background()
+	adminID, admin := testAccount(t, s)
+	memberID, member := testAccount(t, s)
+	o, err := s.DB.CreateOrg(ctx, org.Organisation{ID: uuid.Must(uuid.NewV7()).String(), Slug: "matrix", Kind: org.Company, Name: "Matrix GmbH"},
+		adminID, account.AuditEntry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An approved claim verifies the organisation and makes the member one.
+	if err := s.DB.CreateRequest(ctx, org.Request{ID: uuid.Must(uuid.NewV7()).String(), OrgID: o.ID, UserID: memberID,
+		Email: "member@test.example", Status: org.Approved}, account.AuditEntry{}); err != nil {
+		t.Fatal(err)
+	}
+	return o.Slug, admin, member
+}
+
 // TestRouteAuthorization walks every route of the table with each kind of
 // caller and checks that the route's rule holds. A route added to the
 // table is walked too; one whose pattern has an unknown placeholder fails.
@@ -71,6 +102,7 @@ func TestRouteAuthorization(t *testing.T) {
 	withToken.Config.MetricsToken = "s3cret"
 	token, csrf := formSession(t, s)
 	user, curator, operator := testUser(t, s), testUser(t, s, account.Curator), testUser(t, s, account.Operator)
+	_, _, otherMember := orgFixture(t, s) // a member of another organisation
 
 	type caller struct {
 		name    string
@@ -80,26 +112,41 @@ func TestRouteAuthorization(t *testing.T) {
 		session func() string
 		ops     bool // may read operations data
 		level   access
+		// orgRole is the caller's place in the organisation of routes
+		// with {slug}: "member" or "admin" of a fresh one per request.
+		orgRole string
 	}
 	callers := []caller{
-		{"anonymous", s, "192.0.2.1:1234", nil, nil, false, accessPublic},
-		{"anonymous via proxy on loopback", s, "127.0.0.1:1234", []string{"X-Forwarded-For: 198.51.100.7"}, nil, false, accessPublic},
-		{"operations on loopback", s, "127.0.0.1:1234", nil, nil, true, accessPublic},
-		{"loopback without the configured token", withToken, "127.0.0.1:1234", nil, nil, false, accessPublic},
-		{"wrong token", withToken, "192.0.2.1:1234", []string{"Authorization: Bearer nope"}, nil, false, accessPublic},
-		{"operations with token", withToken, "192.0.2.1:1234", []string{"Authorization: Bearer s3cret"}, nil, true, accessPublic},
-		{"user", s, "192.0.2.1:1234", nil, user, false, accessUser},
-		{"curator", s, "192.0.2.1:1234", nil, curator, false, accessUser},
-		{"operator", s, "192.0.2.1:1234", nil, operator, false, accessOperator},
+		{"anonymous", s, "192.0.2.1:1234", nil, nil, false, accessPublic, ""},
+		{"anonymous via proxy on loopback", s, "127.0.0.1:1234", []string{"X-Forwarded-For: 198.51.100.7"}, nil, false, accessPublic, ""},
+		{"operations on loopback", s, "127.0.0.1:1234", nil, nil, true, accessPublic, ""},
+		{"loopback without the configured token", withToken, "127.0.0.1:1234", nil, nil, false, accessPublic, ""},
+		{"wrong token", withToken, "192.0.2.1:1234", []string{"Authorization: Bearer nope"}, nil, false, accessPublic, ""},
+		{"operations with token", withToken, "192.0.2.1:1234", []string{"Authorization: Bearer s3cret"}, nil, true, accessPublic, ""},
+		{"user", s, "192.0.2.1:1234", nil, user, false, accessUser, ""},
+		{"member of another organisation", s, "192.0.2.1:1234", nil, otherMember, false, accessUser, ""},
+		{"member", s, "192.0.2.1:1234", nil, nil, false, accessUser, "member"},
+		{"organisation admin", s, "192.0.2.1:1234", nil, nil, false, accessUser, "admin"},
+		{"curator", s, "192.0.2.1:1234", nil, curator, false, accessCurator, ""},
+		{"operator", s, "192.0.2.1:1234", nil, operator, false, accessOperator, ""},
 	}
 	allowed := func(c caller, a access) bool {
+		signedIn := c.session != nil || c.orgRole != ""
 		switch a {
 		case accessOperations:
 			return c.ops
 		case accessUser:
-			return c.level == accessUser || c.level == accessOperator
+			return signedIn
 		case accessOperator:
 			return c.level == accessOperator
+		case accessCurator:
+			return c.level == accessCurator || c.level == accessOperator
+		case accessOrgMember:
+			return c.orgRole != "" || c.level == accessCurator || c.level == accessOperator
+		case accessOrgSelf:
+			return c.orgRole != ""
+		case accessOrgAdmin:
+			return c.orgRole == "admin" || c.level == accessOperator
 		}
 		return true
 	}
@@ -110,8 +157,20 @@ func TestRouteAuthorization(t *testing.T) {
 				body := strings.NewReader("")
 				headers := append([]string(nil), c.header...)
 				cookies := []string{csrf}
-				if c.session != nil {
-					cookies = append(cookies, sessionCookie+"="+c.session())
+				session, target := c.session, target
+				if strings.Contains(rt.pattern, "{slug}") || c.orgRole != "" {
+					// A fresh organisation each time: a request may change it (leave, remove).
+					slug, admin, member := orgFixture(t, s)
+					target = strings.Replace(target, "/matrix", "/"+slug, 1)
+					switch c.orgRole {
+					case "admin":
+						session = admin
+					case "member":
+						session = member
+					}
+				}
+				if session != nil {
+					cookies = append(cookies, sessionCookie+"="+session())
 				}
 				if method == http.MethodPost {
 					body = strings.NewReader(url.Values{"message": {"Test"}, "csrf_token": {token}}.Encode())

@@ -15,6 +15,7 @@ import (
 	"github.com/smartregions/smartregions/internal/feedback"
 	"github.com/smartregions/smartregions/internal/i18n"
 	"github.com/smartregions/smartregions/internal/mail"
+	"github.com/smartregions/smartregions/internal/org"
 	"github.com/smartregions/smartregions/internal/region"
 	"github.com/smartregions/smartregions/internal/region/regiontest"
 	"github.com/smartregions/smartregions/internal/store"
@@ -49,8 +50,10 @@ func newServerOn(tb testing.TB, db *store.DB) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s, err := New(context.Background(), Deps{Config: cfg, Log: log, DB: db, Regions: region.NewService(db, log),
+	regions := region.NewService(db, log)
+	s, err := New(context.Background(), Deps{Config: cfg, Log: log, DB: db, Regions: regions,
 		Feedback: feedback.NewService(db), Accounts: account.NewService(db, box, bundle, cfg.BaseURL, log), Mail: mails,
+		Orgs:   org.NewService(db, regions, box, bundle, cfg.BaseURL, log),
 		Bundle: bundle, Renderer: renderer, Version: "test"})
 	if err != nil {
 		tb.Fatal(err)
@@ -87,6 +90,20 @@ func get(tb testing.TB, h http.Handler, target string, headers ...string) *httpt
 type testInbox struct {
 	mu    sync.Mutex
 	mails []account.Mail
+}
+
+// lastTo returns the newest mail to addr.
+func (b *testInbox) lastTo(tb testing.TB, addr string) account.Mail {
+	tb.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i := len(b.mails) - 1; i >= 0; i-- {
+		if b.mails[i].To == addr {
+			return b.mails[i]
+		}
+	}
+	tb.Fatalf("no mail to %s", addr)
+	return account.Mail{}
 }
 
 func (b *testInbox) Send(_ context.Context, m account.Mail) error {

@@ -47,6 +47,14 @@ var invalidQueryValues = map[string][]string{
 	"limit":        {"x"},
 	"cursor":       {"x", "bm90LWpzb24"},
 	"q":            {strings.Repeat("x", 101)},
+	"kind":         {"club"},
+	"role":         {"admin"},
+	"actor":        {strings.Repeat("a", 255)},
+	"action":       {"Konto!", "account login"},
+	"object_type":  {"User"},
+	"object_id":    {strings.Repeat("x", 101)},
+	"from":         {"2026-02-30", "gestern"},
+	"to":           {"2026-13-01", "31.2.2026"},
 }
 
 // openAPIExtraCases are requests beyond those derived from the document:
@@ -110,7 +118,33 @@ type openAPIOperation struct {
 	Description string                     `json:"description"`
 	Tags        []string                   `json:"tags"`
 	Parameters  []openAPIParameter         `json:"parameters"`
+	RequestBody *openAPIRequestBody        `json:"requestBody"`
 	Responses   map[string]openAPIResponse `json:"responses"`
+	Security    []map[string][]string      `json:"security"`
+}
+
+type openAPIRequestBody struct {
+	Required bool `json:"required"`
+	Content  map[string]struct {
+		Schema   json.RawMessage `json:"schema"`
+		Examples map[string]struct {
+			Value json.RawMessage `json:"value"`
+		} `json:"examples"`
+	} `json:"content"`
+}
+
+// protected reports whether the operation needs an API key: it has its
+// own security requirement without the empty (anonymous) alternative.
+func (op openAPIOperation) protected() bool {
+	if op.Security == nil {
+		return false
+	}
+	for _, req := range op.Security {
+		if len(req) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 type openAPIParameter struct {
@@ -341,8 +375,22 @@ func TestOpenAPIDocument(t *testing.T) {
 	ids := map[string]string{}
 	reTemplate := regexp.MustCompile(`\{([^}]+)\}`)
 	for _, op := range o.operations() {
-		if op.method != "get" {
-			t.Errorf("%s: the API is read-only; a new method needs new tests", op)
+		// A DELETE says everything in its path; other writes need a body.
+		if op.method != "get" && (!op.protected() || op.method != "delete" && (op.RequestBody == nil || !op.RequestBody.Required)) {
+			t.Errorf("%s: only protected operations (with a required request body, unless they delete) may change data", op)
+		}
+		if _, ok := op.Responses["401"]; op.protected() && !ok {
+			t.Errorf("%s: a protected operation documents 401", op)
+		}
+		if _, ok := op.Responses["403"]; op.method != "get" && !ok {
+			t.Errorf("%s: an operation that changes data documents 403 (a read-only key)", op)
+		}
+		if rb := op.RequestBody; rb != nil {
+			for mt := range rb.Content {
+				if _, err := o.schema(op.ptr + pointer("requestBody", "content", mt, "schema")); err != nil {
+					t.Errorf("%s: request body %s: %v", op, mt, err)
+				}
+			}
 		}
 		if op.OperationID == "" || op.Summary == "" || op.Description == "" || len(op.Tags) == 0 {
 			t.Errorf("%s: operationId, summary, description and tags are required", op)
@@ -464,6 +512,13 @@ func TestOpenAPIExamples(t *testing.T) {
 				}
 			}
 		}
+		if rb := op.RequestBody; rb != nil {
+			for mt, c := range rb.Content {
+				for ex, v := range c.Examples {
+					check(fmt.Sprintf("%q of the request body of %s", ex, op), op.ptr+pointer("requestBody", "content", mt, "schema"), v.Value)
+				}
+			}
+		}
 	}
 	for name, r := range o.Components.Responses {
 		for mt, c := range r.Content {
@@ -507,7 +562,10 @@ func TestOpenAPIExamplesAreReal(t *testing.T) {
 			}
 		}
 		r, ok, err := o.response(op, "200")
-		if param == "" || !ok || err != nil {
+		// The examples of protected operations show accounts and times of
+		// one database; their schemas and the requests in
+		// openAPIWriteCases hold them to the handlers.
+		if param == "" || !ok || err != nil || op.protected() {
 			continue
 		}
 		for _, c := range r.Content {
@@ -543,7 +601,7 @@ func TestOpenAPIExamplesAreReal(t *testing.T) {
 // TestOpenAPIRoutes compares the JSON routes of the route table with the
 // documented operations, in both directions.
 func TestOpenAPIRoutes(t *testing.T) {
-	registered := map[string]bool{}
+	registered := map[string]access{}
 	for _, rt := range newTestServer(t, "sqlite").routeTable() {
 		method, path, ok := strings.Cut(rt.pattern, " ")
 		if !ok {
@@ -556,22 +614,23 @@ func TestOpenAPIRoutes(t *testing.T) {
 			t.Errorf("route %s has no method; the document cannot describe it", rt.pattern)
 			continue
 		}
-		if rt.access != accessPublic {
-			t.Errorf("route %s is not public; document its security requirement and test it", rt.pattern)
-		}
-		registered[rt.pattern] = true
+		registered[rt.pattern] = rt.access
 	}
-	documented := map[string]bool{}
+	documented := map[string]openAPIOp{}
 	for _, op := range loadOpenAPI(t).operations() {
-		documented[op.String()] = true
+		documented[op.String()] = op
 	}
-	for r := range registered {
-		if !documented[r] {
+	for r, a := range registered {
+		op, ok := documented[r]
+		switch {
+		case !ok:
 			t.Errorf("the route table has %s, but openapi.json does not document it", r)
+		case op.protected() != (a != accessPublic):
+			t.Errorf("%s: the route's access rule and the document's security requirement disagree (protected: %v)", r, op.protected())
 		}
 	}
 	for d := range documented {
-		if !registered[d] {
+		if _, ok := registered[d]; !ok {
 			t.Errorf("openapi.json documents %s, but the route table has no such route", d)
 		}
 	}
@@ -594,11 +653,14 @@ func pathMatches(template, path string) bool {
 // apiCase is one request to send and the status it must get.
 type apiCase struct {
 	op        openAPIOp
+	method    string // GET when empty
 	target    string
+	body      string
 	headers   []string
 	status    int
 	wantItems bool
-	broken    bool // send to a server whose database is gone
+	broken    bool   // send to a server whose database is gone
+	as        string // the caller's API key: one of openAPICallers, or none
 }
 
 // openAPICases derives the requests for every documented operation.
@@ -621,9 +683,16 @@ func openAPICases(t *testing.T, o *openAPI) []apiCase {
 		}
 	}
 	for _, op := range ops {
+		if op.method != "get" {
+			continue // see openAPIWriteCases
+		}
 		params, _ := o.parameters(op)
+		as := ""
+		if op.protected() {
+			as = "operator"
+		}
 		add := func(target string, status int, headers ...string) {
-			cases = append(cases, apiCase{op: op, target: target, status: status, headers: headers})
+			cases = append(cases, apiCase{op: op, target: target, status: status, headers: headers, as: as})
 		}
 
 		// The path with every path parameter set to its example, a real key.
@@ -650,6 +719,15 @@ func openAPICases(t *testing.T, o *openAPI) []apiCase {
 		}
 		add(base, 200)
 		add(base, 200, headers...)
+		if op.protected() {
+			// Without a key, and with the key of an account without a role.
+			cases = append(cases, apiCase{op: op, target: base, status: 401})
+			status := 200
+			if _, ok := op.Responses["403"]; ok {
+				status = 403
+			}
+			cases = append(cases, apiCase{op: op, target: base, status: status, as: "user"})
+		}
 
 		// Each query parameter with its example, every enum value and the
 		// bounds, then with values that must be refused.
@@ -772,11 +850,15 @@ func TestOpenAPIResponses(t *testing.T) {
 		broken := newServerOn(t, db)
 		db.Close()
 
+		keys := openAPICallers(t, s)
 		seen := map[string]bool{} // "GET /api/v1/states 200"
-		for _, c := range cases {
+		for _, c := range append(cases, openAPIWriteCases(t, o, s)...) {
 			h := s
 			if c.broken {
 				h = broken
+			}
+			if c.as != "" {
+				c.headers = append(slices.Clip(c.headers), "Authorization: Bearer "+keys[c.as])
 			}
 			code, body := checkOpenAPIResponse(t, o, h, c)
 			seen[fmt.Sprintf("%s %d", c.op, code)] = true
@@ -812,8 +894,16 @@ func TestOpenAPIResponses(t *testing.T) {
 // document; it returns the status and the body.
 func checkOpenAPIResponse(t *testing.T, o *openAPI, h *Server, c apiCase) (int, []byte) {
 	t.Helper()
-	rec := get(t, h, c.target, c.headers...)
-	where := fmt.Sprintf("%s (GET %s) → %d", c.op, c.target, rec.Code)
+	method := c.method
+	if method == "" {
+		method = "GET"
+	}
+	headers := c.headers
+	if c.body != "" {
+		headers = append(slices.Clip(headers), "Content-Type: application/json")
+	}
+	rec := do(t, h, method, c.target, strings.NewReader(c.body), headers...)
+	where := fmt.Sprintf("%s (%s %s as %q) → %d", c.op, method, c.target, c.as, rec.Code)
 	body := rec.Body.Bytes()
 	if rec.Code != c.status {
 		t.Errorf("%s: want status %d; body: %.300s", where, c.status, body)

@@ -39,9 +39,28 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 	buf.WriteTo(w)
 }
 
+// HomeView is the Data of the "home" page.
+type HomeView struct {
+	Notice string // a message after an action that ends on the start page
+}
+
+// homeNotices are the messages that ?hinweis= may ask the start page for.
+var homeNotices = map[string]string{"konto-geloescht": "account.delete.done"}
+
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
-	if p := readParams(r); p.Err() != nil {
-		return p.Err()
+	p := readParams(r, "hinweis")
+	var v HomeView
+	if n := p.str("hinweis"); n != "" {
+		if key, ok := homeNotices[n]; ok {
+			v.Notice = s.t(r, key)
+		} else {
+			p.Add("hinweis", "error.param.value", "Name", "hinweis")
+		}
 	}
-	return s.render(w, r, "home", s.page(r, ""))
+	if err := p.Err(); err != nil {
+		return err
+	}
+	page := s.page(r, "")
+	page.Data = v
+	return s.render(w, r, "home", page)
 }

@@ -26,6 +26,19 @@ const (
 	accessUser
 	// accessOperator: a user with the platform role operator.
 	accessOperator
+	// accessCurator: a user with the platform role curator (operators
+	// hold every role).
+	accessCurator
+	// accessOrgMember and accessOrgAdmin: a signed-in user; the handler
+	// asks the organisation's rule (org.Can) whether they are a member or
+	// admin of the organisation in the path, or a curator or operator
+	// where the rule lets those in. The route table says which, so that
+	// the authorisation test knows what to expect.
+	accessOrgMember
+	accessOrgAdmin
+	// accessOrgSelf: a member or admin of the organisation in the path,
+	// acting on their own membership (leaving).
+	accessOrgSelf
 )
 
 // route is one entry of the route table.
@@ -76,10 +89,39 @@ func (s *Server) routeTable() []route {
 		{"POST /konto/email-bestaetigen/{token}", accessPublic, h(s.handleEmailConfirm), false},
 		{"POST /konto/schluessel", accessUser, h(s.handleTokenCreate), false},
 		{"POST /konto/schluessel/{id}/widerrufen", accessUser, h(s.handleTokenRevoke), false},
+		{"GET /konto/daten", accessUser, h(s.handleAccountExport), false},
+		{"POST /konto/loeschen", accessUser, h(s.handleAccountDelete), false},
+
+		// Organisations.
+		{"GET /organisationen", accessPublic, h(s.handleOrgList), false},
+		{"GET /organisationen/neu", accessUser, h(s.handleOrgNewForm), false},
+		{"POST /organisationen", accessUser, h(s.handleOrgCreate), false},
+		{"GET /organisationen/{slug}", accessPublic, h(s.handleOrgView), false},
+		{"POST /organisationen/{slug}/angaben", accessOrgAdmin, h(s.handleOrgUpdate), false},
+		{"POST /organisationen/{slug}/verifizierung", accessUser, h(s.handleOrgRequest), false},
+		{"POST /organisationen/{slug}/domains", accessCurator, h(s.handleOrgDomains), false},
+		{"GET /organisationen/{slug}/mitglieder", accessOrgMember, h(s.handleOrgMembers), false},
+		{"POST /organisationen/{slug}/einladungen", accessOrgAdmin, h(s.handleOrgInvite), false},
+		{"POST /organisationen/{slug}/einladungen/{id}/zurueckziehen", accessOrgAdmin, h(s.handleOrgInvitationRevoke), false},
+		{"POST /organisationen/{slug}/mitglieder/{user}/rolle", accessOrgAdmin, h(s.handleOrgMemberRole), false},
+		{"POST /organisationen/{slug}/mitglieder/{user}/entfernen", accessOrgAdmin, h(s.handleOrgMemberRemove), false},
+		{"POST /organisationen/{slug}/verlassen", accessOrgSelf, h(s.handleOrgLeave), false},
+		{"GET /einladung/{token}", accessPublic, h(s.handleInvitationView), false},
+		{"POST /einladung/{token}", accessUser, h(s.handleInvitationAccept), false},
+		{"GET /konto/organisationen", accessUser, h(s.handleMyOrgs), false},
+
+		// Curators.
+		{"GET /kuratierung/verifizierungen", accessCurator, h(s.handleReviewList), false},
+		{"GET /kuratierung/verifizierungen/{id}", accessCurator, h(s.handleReviewView), false},
+		{"POST /kuratierung/verifizierungen/{id}", accessCurator, h(s.handleReviewDecide), false},
 
 		// Operators.
 		{"GET /betrieb/postausgang", accessOperator, h(s.handleOutbox), false},
 		{"GET /betrieb/postausgang/{id}", accessOperator, h(s.handleOutboxMail), false},
+		{"GET /betrieb/konten", accessOperator, h(s.handleUserList), false},
+		{"GET /betrieb/konten/{id}", accessOperator, h(s.handleUserView), false},
+		{"POST /betrieb/konten/{id}/rollen", accessOperator, h(s.handleUserRoles), false},
+		{"GET /betrieb/protokoll", accessOperator, h(s.handleAuditLog), false},
 
 		// JSON API.
 		{"GET /api/v1/municipalities", accessPublic, h(s.handleAPIMunicipalityList), true},
@@ -88,6 +130,21 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/districts/{key}", accessPublic, h(s.handleAPIDistrictView), true},
 		{"GET /api/v1/states", accessPublic, h(s.handleAPIStateList), true},
 		{"GET /api/v1/states/{key}", accessPublic, h(s.handleAPIStateView), true},
+		{"GET /api/v1/me", accessUser, h(s.handleAPIMe), false},
+		{"GET /api/v1/me/export", accessUser, h(s.handleAPIMeExport), false},
+		{"GET /api/v1/users", accessOperator, h(s.handleAPIUserList), false},
+		{"PUT /api/v1/users/{id}/roles", accessOperator, h(s.handleAPIUserRoles), false},
+		{"GET /api/v1/audit-log", accessOperator, h(s.handleAPIAuditLog), false},
+		{"GET /api/v1/organisations", accessPublic, h(s.handleAPIOrgList), false},
+		{"POST /api/v1/organisations", accessUser, h(s.handleAPIOrgCreate), false},
+		{"GET /api/v1/organisations/{slug}", accessPublic, h(s.handleAPIOrgView), false},
+		{"GET /api/v1/organisations/{slug}/members", accessOrgMember, h(s.handleAPIOrgMembers), false},
+		{"DELETE /api/v1/organisations/{slug}/members/{user}", accessOrgAdmin, h(s.handleAPIOrgMemberRemove), false},
+		{"POST /api/v1/organisations/{slug}/invitations", accessOrgAdmin, h(s.handleAPIOrgInvite), false},
+		{"POST /api/v1/organisations/{slug}/verification-requests", accessUser, h(s.handleAPIOrgRequest), false},
+		{"POST /api/v1/invitations/accept", accessUser, h(s.handleAPIInvitationAccept), false},
+		{"GET /api/v1/verification-requests", accessCurator, h(s.handleAPIRequestList), false},
+		{"POST /api/v1/verification-requests/{id}/decision", accessCurator, h(s.handleAPIRequestDecide), false},
 		{"GET /api/openapi.json", accessPublic, h(s.handleOpenAPI), false},
 
 		// Operations. Health and readiness say nothing secret and must be
@@ -138,7 +195,8 @@ func (s *Server) authorize(a access, next http.Handler) http.Handler {
 			loginRedirect(w, r)
 		case u.token != nil && r.Method != http.MethodGet && r.Method != http.MethodHead && !u.token.Has(account.ScopeWrite):
 			s.fail(w, r, apperr.New(apperr.Forbidden, "account.error.scope_write"))
-		case a == accessOperator && !u.user.Has(account.Operator):
+		case a == accessOperator && !u.user.Has(account.Operator),
+			a == accessCurator && !u.user.Has(account.Curator):
 			s.fail(w, r, apperr.New(apperr.Forbidden, "error.forbidden"))
 		default:
 			next.ServeHTTP(w, r)

@@ -21,6 +21,7 @@ import (
 	"github.com/smartregions/smartregions/internal/feedback"
 	"github.com/smartregions/smartregions/internal/i18n"
 	"github.com/smartregions/smartregions/internal/mail"
+	"github.com/smartregions/smartregions/internal/org"
 	"github.com/smartregions/smartregions/internal/region"
 	"github.com/smartregions/smartregions/internal/sso"
 	"github.com/smartregions/smartregions/internal/store"
@@ -35,6 +36,7 @@ type Deps struct {
 	Regions  *region.Service
 	Feedback *feedback.Service
 	Accounts *account.Service
+	Orgs     *org.Service
 	SSO      *sso.Client // nil when no OpenID provider is configured
 	Mail     *mail.Service
 	Bundle   *i18n.Bundle
@@ -69,6 +71,9 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		return nil, fmt.Errorf("http: csrf key in settings is malformed")
 	}
 	s := &Server{Deps: d, csrfKey: k}
+	if d.Orgs != nil && d.Accounts != nil {
+		d.Accounts.AddExporter(d.Orgs.Export) // memberships belong to the user's data
+	}
 	s.metrics = newMetrics(prometheus.NewRegistry(), d.DB)
 	s.cache = newPageCache(defaultCacheBytes, 2*time.Second, d.Regions.DataVersion)
 	s.handler = s.routes()

@@ -80,7 +80,7 @@ func pageAccount(r *http.Request) *web.Account {
 	if u == nil {
 		return nil
 	}
-	return &web.Account{Name: u.user.Name, Email: u.user.Email, Operator: u.user.Has(account.Operator)}
+	return &web.Account{Name: u.user.Name, Email: u.user.Email, Operator: u.user.Has(account.Operator), Curator: u.user.Has(account.Curator)}
 }
 
 // localPath returns p when it is a path on this site, else "".

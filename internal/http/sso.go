@@ -36,7 +36,7 @@ func (s *Server) handleSSOStart(w http.ResponseWriter, r *http.Request) error {
 	if s.SSO == nil {
 		return apperr.New(apperr.NotFound, "sso.error.provider_unknown")
 	}
-	return s.SSO.Start(w, r, r.PathValue("id"), localPath(p.str("weiter")), s.https(r))
+	return s.SSO.Start(w, r, r.PathValue("id"), orDefault(localPath(p.str("weiter")), "/konto"), s.https(r))
 }
 
 // handleSSOCallback finishes the provider's login, links or creates the

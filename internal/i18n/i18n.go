@@ -32,17 +32,24 @@ var locales embed.FS
 // Bundle translates message keys. It is safe for concurrent use.
 type Bundle struct {
 	localizers map[string]*goi18n.Localizer
-	missing    sync.Map // "lang\x00key" → struct{}; each missing key is logged once
+	keys       map[string]bool // message keys of the default language
+	missing    sync.Map        // "lang\x00key" → struct{}; each missing key is logged once
 }
 
 // Load parses the embedded message files of all supported languages.
 func Load() (*Bundle, error) {
 	b := goi18n.NewBundle(language.MustParse(Default))
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	bundle := &Bundle{localizers: make(map[string]*goi18n.Localizer, len(Supported))}
+	bundle := &Bundle{localizers: make(map[string]*goi18n.Localizer, len(Supported)), keys: map[string]bool{}}
 	for _, lang := range Supported {
-		if _, err := b.LoadMessageFileFS(locales, "locales/"+lang+".json"); err != nil {
+		mf, err := b.LoadMessageFileFS(locales, "locales/"+lang+".json")
+		if err != nil {
 			return nil, fmt.Errorf("i18n: load %s: %w", lang, err)
+		}
+		if lang == Default {
+			for _, m := range mf.Messages {
+				bundle.keys[m.ID] = true
+			}
 		}
 		bundle.localizers[lang] = goi18n.NewLocalizer(b, lang)
 	}
@@ -86,6 +93,10 @@ func (b *Bundle) T(lang, key string, kv ...any) string {
 	}
 	return msg
 }
+
+// Has reports whether key has a text, for keys made from data (such as
+// audit log actions) that may have none.
+func (b *Bundle) Has(key string) bool { return b.keys[key] }
 
 // IsSupported reports whether lang is one of Supported.
 func IsSupported(lang string) bool {

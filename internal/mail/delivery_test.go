@@ -1,12 +1,9 @@
 package mail_test
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"mime"
-	"mime/quotedprintable"
-	netmail "net/mail"
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -16,13 +13,14 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/smartregions/smartregions/internal/mail"
+	"github.com/smartregions/smartregions/internal/mail/mailtest"
 	"github.com/smartregions/smartregions/internal/store"
 	"github.com/smartregions/smartregions/internal/store/storetest"
 )
 
 func TestDeliver(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		srv := startSMTP(t)
+		srv := mailtest.Start(t)
 		h := newHarness(t, db, smtpConfig(srv.Host, srv.Port))
 		h.start(t)
 		if err := h.svc.Send(context.Background(), message); err != nil {
@@ -36,29 +34,26 @@ func TestDeliver(t *testing.T) {
 			t.Fatalf("outbox row %+v", m)
 		}
 
-		got := srv.received()
+		got := srv.Messages()
 		if len(got) != 1 {
 			t.Fatalf("server received %d mails", len(got))
 		}
 		if got[0].From != "noreply@example.org" || !slices.Equal(got[0].To, []string{"eva@example.org"}) {
 			t.Fatalf("envelope from %q to %v", got[0].From, got[0].To)
 		}
-		checkMessage(t, got[0].Data, m)
+		checkMessage(t, got[0], m)
 	})
 }
 
-// checkMessage parses what the server received and compares it with m.
-func checkMessage(t *testing.T, data []byte, m mail.Mail) {
+// checkMessage compares what the server received with m.
+func checkMessage(t *testing.T, got mailtest.Message, m mail.Mail) {
 	t.Helper()
-	msg, err := netmail.ReadMessage(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("parse received mail: %v", err)
+	if got.ParseErr != nil {
+		t.Fatalf("received mail: %v", got.ParseErr)
 	}
-	hdr := msg.Header
-	dec := new(mime.WordDecoder)
-	subject, err := dec.DecodeHeader(hdr.Get("Subject"))
-	if err != nil || subject != message.Subject {
-		t.Errorf("Subject = %q (%v), want %q", subject, err, message.Subject)
+	hdr := got.Header
+	if got.Subject != message.Subject {
+		t.Errorf("Subject = %q, want %q", got.Subject, message.Subject)
 	}
 	if to, err := hdr.AddressList("To"); err != nil || len(to) != 1 || to[0].Address != "eva@example.org" {
 		t.Errorf("To = %v, %v", to, err)
@@ -79,26 +74,29 @@ func checkMessage(t *testing.T, data []byte, m mail.Mail) {
 	if err != nil || mediaType != "text/plain" || !strings.EqualFold(params["charset"], "utf-8") {
 		t.Errorf("Content-Type = %q", hdr.Get("Content-Type"))
 	}
-	var body io.Reader = msg.Body
-	if strings.EqualFold(hdr.Get("Content-Transfer-Encoding"), "quoted-printable") {
-		body = quotedprintable.NewReader(msg.Body)
+	if strings.TrimRight(got.Text, "\n") != strings.TrimRight(message.Text, "\n") {
+		t.Errorf("body = %q, want %q", got.Text, message.Text)
 	}
-	b, err := io.ReadAll(body)
+}
+
+// closedPort returns a local port that nothing listens on.
+func closedPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.ReplaceAll(string(b), "\r\n", "\n")
-	if strings.TrimRight(text, "\n") != strings.TrimRight(message.Text, "\n") {
-		t.Errorf("body = %q, want %q", text, message.Text)
-	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	return port
 }
 
 // TestRetryAfterRejection: the server refuses the recipient twice; River
 // retries and the third attempt delivers.
 func TestRetryAfterRejection(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		srv := startSMTP(t)
-		srv.setReject(2)
+		srv := mailtest.Start(t)
+		srv.SetReject(2)
 		h := newHarness(t, db, smtpConfig(srv.Host, srv.Port))
 		h.start(t)
 		if err := h.svc.Send(context.Background(), message); err != nil {
@@ -112,7 +110,7 @@ func TestRetryAfterRejection(t *testing.T) {
 		if m.Status != mail.StatusSent || m.Attempts != 3 || m.LastError != "" {
 			t.Fatalf("outbox row %+v", m)
 		}
-		if n := len(srv.received()); n != 1 {
+		if n := len(srv.Messages()); n != 1 {
 			t.Fatalf("server received %d mails", n)
 		}
 	})
@@ -142,7 +140,7 @@ func TestRetryClosedPort(t *testing.T) {
 func TestWorkTwice(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		srv := startSMTP(t)
+		srv := mailtest.Start(t)
 		h := newHarness(t, db, smtpConfig(srv.Host, srv.Port)) // not started
 		if err := h.svc.Send(ctx, message); err != nil {
 			t.Fatalf("Send: %v", err)
@@ -157,7 +155,7 @@ func TestWorkTwice(t *testing.T) {
 				t.Fatalf("Work: %v", err)
 			}
 		}
-		if n := len(srv.received()); n != 1 {
+		if n := len(srv.Messages()); n != 1 {
 			t.Fatalf("server received %d mails", n)
 		}
 		if m := h.only(t); m.Status != mail.StatusSent || m.Attempts != 1 {

@@ -15,6 +15,7 @@ import (
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/jobs"
 	"github.com/smartregions/smartregions/internal/mail"
+	"github.com/smartregions/smartregions/internal/mail/mailtest"
 	"github.com/smartregions/smartregions/internal/store"
 	"github.com/smartregions/smartregions/internal/store/storetest"
 )
@@ -170,7 +171,7 @@ func TestOutboxWithoutSMTP(t *testing.T) {
 
 func TestInvalidStoresNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		srv := startSMTP(t)
+		srv := mailtest.Start(t)
 		h := newHarness(t, db, smtpConfig(srv.Host, srv.Port))
 		bad := []mail.Message{
 			{To: "eva@example.org\r\nBcc: all@example.org", Subject: "x", Text: "x"},

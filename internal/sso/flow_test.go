@@ -17,19 +17,20 @@ import (
 	"time"
 
 	"github.com/smartregions/smartregions/internal/apperr"
+	"github.com/smartregions/smartregions/internal/sso/ssotest"
 )
 
 var testKey = []byte("0123456789abcdef0123456789abcdef-test-key")
 
 var (
-	alice = testUser{ID: "u-alice", Email: "alice@example.de", Name: "Alice Amsel", EmailVerified: true}
-	bob   = testUser{ID: "u-bob", Email: "bob@example.de", Name: "Bob Bussard", EmailVerified: false}
+	alice = ssotest.User{Subject: "u-alice", Email: "alice@example.de", Name: "Alice Amsel", EmailVerified: true}
+	bob   = ssotest.User{Subject: "u-bob", Email: "bob@example.de", Name: "Bob Bussard", EmailVerified: false}
 )
 
 // testEnv is a running provider and a running app that uses Client on the
 // routes the HTTP layer will use.
 type testEnv struct {
-	op     *testOP
+	op     *ssotest.Provider
 	app    *httptest.Server
 	client *Client
 	clock  atomic.Int64 // offset added to the client's clock, in ns
@@ -51,13 +52,13 @@ func newTestEnv(t *testing.T) *testEnv {
 	env.app = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	t.Cleanup(env.app.Close)
 	cb := func(id string) []string { return []string{env.app.URL + "/anmelden/sso/" + id + "/callback"} }
-	env.op = startTestOP(t, []testUser{alice, bob},
+	env.op = ssotest.Start(t, []ssotest.User{alice, bob},
 		// alpha gets the profile claims from userinfo (the OpenID Connect
 		// default when an access token is issued), beta in the ID token,
 		// public is a client without secret.
-		&testClient{id: "alpha-client", secret: "alpha-secret", redirectURIs: cb("alpha"), authMethod: "client_secret_basic"},
-		&testClient{id: "beta-client", secret: "beta-secret", redirectURIs: cb("beta"), authMethod: "client_secret_basic", claimsInIDToken: true},
-		&testClient{id: "public-client", redirectURIs: cb("public"), authMethod: "none"},
+		ssotest.Client{ID: "alpha-client", Secret: "alpha-secret", RedirectURIs: cb("alpha")},
+		ssotest.Client{ID: "beta-client", Secret: "beta-secret", RedirectURIs: cb("beta"), ClaimsInIDToken: true},
+		ssotest.Client{ID: "public-client", RedirectURIs: cb("public")},
 	)
 	providers := []ProviderConfig{
 		{ID: "alpha", Name: "Alpha", Issuer: env.op.URL, ClientID: "alpha-client", ClientSecret: "alpha-secret"},
@@ -207,7 +208,7 @@ func TestLogin(t *testing.T) {
 	env := newTestEnv(t)
 	for _, tc := range []struct {
 		provider string
-		user     testUser
+		user     ssotest.User
 		userinfo bool // whether the claims must come from the userinfo endpoint
 	}{
 		{"alpha", alice, true}, {"alpha", bob, true},
@@ -216,14 +217,14 @@ func TestLogin(t *testing.T) {
 		{"beta", alice, false}, {"beta", bob, true},
 		{"public", alice, true}, // client without secret
 	} {
-		t.Run(tc.provider+"/"+tc.user.ID, func(t *testing.T) {
+		t.Run(tc.provider+"/"+tc.user.Subject, func(t *testing.T) {
 			b := newBrowser(t)
-			calls := env.op.storage.userinfo.Load()
-			res := b.finish(b.toCallback(env, tc.provider, "/kommunen?land=09", tc.user.ID))
-			if called := env.op.storage.userinfo.Load() > calls; called != tc.userinfo {
+			calls := env.op.UserinfoCalls()
+			res := b.finish(b.toCallback(env, tc.provider, "/kommunen?land=09", tc.user.Subject))
+			if called := env.op.UserinfoCalls() > calls; called != tc.userinfo {
 				t.Errorf("userinfo called: %v, want %v", called, tc.userinfo)
 			}
-			want := Identity{Provider: tc.provider, Subject: tc.user.ID, Email: tc.user.Email, EmailVerified: tc.user.EmailVerified, Name: tc.user.Name}
+			want := Identity{Provider: tc.provider, Subject: tc.user.Subject, Email: tc.user.Email, EmailVerified: tc.user.EmailVerified, Name: tc.user.Name}
 			if res.Identity == nil || *res.Identity != want {
 				t.Fatalf("got %+v, want identity %+v", res, want)
 			}
@@ -241,7 +242,7 @@ func TestLoginForeignReturnPath(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	b := newBrowser(t)
-	res := b.finish(b.toCallback(env, "alpha", "//evil.example/phish", alice.ID))
+	res := b.finish(b.toCallback(env, "alpha", "//evil.example/phish", alice.Subject))
 	if res.Identity == nil || res.Return != "/" {
 		t.Fatalf("got %+v, want login with return path /", res)
 	}
@@ -251,10 +252,10 @@ func TestPKCE(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	b := newBrowser(t)
-	cb := b.toCallback(env, "alpha", "/", alice.ID)
+	cb := b.toCallback(env, "alpha", "/", alice.Subject)
 
 	// Start sent an S256 challenge of the verifier it sealed in the cookie.
-	req := env.op.storage.lastAuthRequest()
+	req := env.op.LastAuthRequest()
 	st, err := env.client.seal.open(b.stateCookie(env).Value, time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -294,7 +295,7 @@ func TestTamperedState(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	b := newBrowser(t)
-	cb := b.toCallback(env, "alpha", "/", alice.ID)
+	cb := b.toCallback(env, "alpha", "/", alice.Subject)
 	q := cb.Query()
 	q.Set("state", q.Get("state")+"x")
 	cb.RawQuery = q.Encode()
@@ -304,7 +305,7 @@ func TestTamperedState(t *testing.T) {
 func TestMissingStateCookie(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
-	cb := newBrowser(t).toCallback(env, "alpha", "/", alice.ID)
+	cb := newBrowser(t).toCallback(env, "alpha", "/", alice.Subject)
 	// Another browser (without the cookie) must not finish this login.
 	wantError(t, newBrowser(t).finish(cb), apperr.Invalid, "sso.error.state")
 }
@@ -313,7 +314,7 @@ func TestReplayedCallback(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	b := newBrowser(t)
-	cb := b.toCallback(env, "alpha", "/", alice.ID)
+	cb := b.toCallback(env, "alpha", "/", alice.Subject)
 	cookie := b.stateCookie(env)
 	if res := b.finish(cb); res.Identity == nil {
 		t.Fatalf("first callback: %+v", res)
@@ -333,7 +334,7 @@ func TestCookieOfAnotherProvider(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	b := newBrowser(t)
-	cb := b.toCallback(env, "alpha", "/", alice.ID)
+	cb := b.toCallback(env, "alpha", "/", alice.Subject)
 	cb.Path = "/anmelden/sso/beta/callback"
 	wantError(t, b.finish(cb), apperr.Invalid, "sso.error.state")
 }
@@ -365,7 +366,7 @@ func TestNonceMismatch(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	b := newBrowser(t)
-	cb := b.toCallback(env, "beta", "/", alice.ID)
+	cb := b.toCallback(env, "beta", "/", alice.Subject)
 	st, err := env.client.seal.open(b.stateCookie(env).Value, time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -383,7 +384,7 @@ func TestExpiredState(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	b := newBrowser(t)
-	cb := b.toCallback(env, "alpha", "/", alice.ID)
+	cb := b.toCallback(env, "alpha", "/", alice.Subject)
 	env.clock.Store(int64(stateLifetime + time.Minute))
 	wantError(t, b.finish(cb), apperr.Invalid, "sso.error.state")
 }
@@ -456,9 +457,9 @@ func TestLazyDiscovery(t *testing.T) {
 	wantUnavailable(start(c, "mismatch"))
 
 	// A failed discovery is remembered for a while, then tried again.
-	env.op.down.Store(true)
+	env.op.SetDown(true)
 	wantUnavailable(start(env.client, "alpha"))
-	env.op.down.Store(false)
+	env.op.SetDown(false)
 	wantUnavailable(start(env.client, "alpha"))
 	env.clock.Store(int64(retryDiscovery))
 	if err := start(env.client, "alpha"); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -373,25 +374,62 @@ func (db *DB) AddAudit(ctx context.Context, e account.AuditEntry) error {
 	return db.inTx(ctx, func(tx *Tx) error { return tx.addAudit(ctx, e) })
 }
 
-// AuditLog returns audit entries, newest first.
-func (db *DB) AuditLog(ctx context.Context, f account.AuditFilter) ([]account.AuditEntry, error) {
+// AuditLog returns a page of audit entries, newest first.
+func (db *DB) AuditLog(ctx context.Context, f account.AuditFilter) (account.AuditPage, error) {
 	conds, args := []string{"1 = 1"}, []any{}
-	if f.ActorID != "" {
-		conds, args = append(conds, "actor_id = ?"), append(args, f.ActorID)
+	for _, c := range []struct{ col, val string }{{"actor_id", f.ActorID}, {"actor_label", f.ActorLabel},
+		{"object_type", f.ObjectType}, {"object_id", f.ObjectID}} {
+		if c.val != "" {
+			conds, args = append(conds, c.col+" = ?"), append(args, c.val)
+		}
 	}
-	if f.Action != "" {
+	switch {
+	case strings.HasSuffix(f.Action, "."):
 		conds, args = append(conds, `action LIKE ? ESCAPE '\'`), append(args, escapeLike(f.Action)+"%")
+	case f.Action != "":
+		conds, args = append(conds, "action = ?"), append(args, f.Action)
 	}
 	if !f.Since.IsZero() {
-		conds, args = append(conds, "at >= ?"), append(args, f.Since)
+		conds, args = append(conds, "at >= ?"), append(args, f.Since.UTC())
 	}
 	if !f.Before.IsZero() {
-		conds, args = append(conds, "at < ?"), append(args, f.Before)
+		conds, args = append(conds, "at < ?"), append(args, f.Before.UTC())
 	}
-	rows, err := db.query(ctx, `SELECT id, at, actor_id, actor_label, action, object_type, object_id, details, ip FROM audit_log
-		WHERE `+strings.Join(conds, " AND ")+` ORDER BY at DESC, id DESC LIMIT ?`, append(args, f.Limit)...)
+	var page account.AuditPage
+	err := db.view(ctx, func(tx *Tx) error {
+		where := "WHERE " + strings.Join(conds, " AND ")
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM audit_log `+where, args...).Scan(&page.Total); err != nil {
+			return err
+		}
+		pageArgs := slices.Clip(args)
+		if c := f.Cursor; c != nil {
+			where += " AND (at < ? OR (at = ? AND id < ?))"
+			pageArgs = append(pageArgs, c.At.UTC(), c.At.UTC(), c.ID)
+		}
+		var err error
+		page.Items, err = tx.auditEntries(ctx, where+" ORDER BY at DESC, id DESC LIMIT ?", append(pageArgs, f.Limit+1)...)
+		if err != nil {
+			return err
+		}
+		if len(page.Items) > f.Limit {
+			page.Items = page.Items[:f.Limit]
+			last := page.Items[f.Limit-1]
+			page.Next = &account.AuditCursor{At: last.At, ID: last.ID}
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("store: audit log: %w", err)
+		return account.AuditPage{}, fmt.Errorf("store: audit log: %w", err)
+	}
+	return page, nil
+}
+
+// auditEntries reads the audit entries that the rest of the query selects
+// ("WHERE … ORDER BY …").
+func (tx *Tx) auditEntries(ctx context.Context, rest string, args ...any) ([]account.AuditEntry, error) {
+	rows, err := tx.query(ctx, `SELECT id, at, actor_id, actor_label, action, object_type, object_id, details, ip FROM audit_log `+rest, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []account.AuditEntry
@@ -401,7 +439,7 @@ func (db *DB) AuditLog(ctx context.Context, f account.AuditFilter) ([]account.Au
 			details string
 		)
 		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorLabel, &e.Action, &e.ObjectType, &e.ObjectID, &details, &e.IP); err != nil {
-			return nil, fmt.Errorf("store: audit log: %w", err)
+			return nil, err
 		}
 		e.At = e.At.UTC()
 		if err := json.Unmarshal([]byte(details), &e.Details); err != nil {
@@ -441,16 +479,28 @@ func (db *DB) CreateAPIToken(ctx context.Context, t account.APIToken, hash strin
 
 // APITokens lists a user's tokens, newest first.
 func (db *DB) APITokens(ctx context.Context, userID string) ([]account.APIToken, error) {
-	rows, err := db.query(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens t WHERE t.user_id = ? ORDER BY t.created_at DESC, t.id DESC`, userID)
+	var out []account.APIToken
+	err := db.view(ctx, func(tx *Tx) (err error) {
+		out, err = tx.apiTokens(ctx, userID)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: api tokens: %w", err)
+	}
+	return out, nil
+}
+
+func (tx *Tx) apiTokens(ctx context.Context, userID string) ([]account.APIToken, error) {
+	rows, err := tx.query(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens t WHERE t.user_id = ? ORDER BY t.created_at DESC, t.id DESC`, userID)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []account.APIToken
 	for rows.Next() {
 		t, err := scanAPIToken(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: api tokens: %w", err)
+			return nil, err
 		}
 		out = append(out, t)
 	}

@@ -35,6 +35,7 @@ type Page struct {
 type Account struct {
 	Name, Email string
 	Operator    bool
+	Curator     bool // reviews organisations (operators too)
 }
 
 // Label is the name, or the e-mail address when there is no name.

@@ -1,0 +1,76 @@
+package http
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/smartregions/smartregions/internal/account"
+)
+
+// openAPICallers creates the accounts whose API keys call the document's
+// protected operations, by the names apiCase.as uses: "operator" (a key
+// that may write), "reader" (the operator's read-only key) and "user" (an
+// account without platform roles, with a key that may write).
+func openAPICallers(t *testing.T, s *Server) map[string]string {
+	t.Helper()
+	op := mustAccount(t, s, "openapi-op-"+uuid.NewString()+"@test.example", "OpenAPI", account.Operator)
+	user := mustAccount(t, s, "openapi-user-"+uuid.NewString()+"@test.example", "")
+	return map[string]string{
+		"operator": testAPIToken(t, s, op, account.ScopeRead, account.ScopeWrite),
+		"reader":   testAPIToken(t, s, op, account.ScopeRead),
+		"user":     testAPIToken(t, s, user, account.ScopeRead, account.ScopeWrite),
+	}
+}
+
+// openAPIWriteCases are the requests to the operations that
+// openAPICases does not derive: those that change data, which need a real
+// account in the path and a body, and lists that must not be empty.
+func openAPIWriteCases(t *testing.T, o *openAPI, s *Server) []apiCase {
+	t.Helper()
+	var cases []apiCase
+	for _, op := range o.operations() {
+		switch {
+		case op.method == "get" && op.path == "/api/v1/users":
+			cases = append(cases, apiCase{op: op, target: op.path + "?limit=1", status: 200, wantItems: true, as: "operator"})
+		case op.method == "get" && op.path == "/api/v1/audit-log":
+			cases = append(cases, apiCase{op: op, target: op.path + "?limit=1&action=account.", status: 200, wantItems: true, as: "reader"},
+				apiCase{op: op, target: op.path + "?from=2026-03-02&to=2026-03-01", status: 400, as: "operator"},
+				apiCase{op: op, target: op.path + "?from=1.3.2026&to=31.3.2026", status: 200, as: "operator"})
+		case op.method == "get" && !strings.Contains(op.path, "organisation") && !strings.Contains(op.path, "verification"):
+		case op.method == "put" && op.path == "/api/v1/users/{id}/roles":
+			u := mustAccount(t, s, "openapi-"+uuid.NewString()+"@test.example", "")
+			target := "/api/v1/users/" + u.ID + "/roles"
+			put := func(target, body string, status int, as string) {
+				cases = append(cases, apiCase{op: op, method: http.MethodPut, target: target, body: body, status: status, as: as})
+			}
+			n := 0
+			for _, c := range op.RequestBody.Content {
+				for _, ex := range c.Examples {
+					put(target, string(ex.Value), 200, "operator")
+					n++
+				}
+			}
+			if n == 0 {
+				t.Errorf("%s: the request body needs examples", op)
+			}
+			put(target, `{"roles":["curator"]}`, 401, "")
+			put(target, `{"roles":["curator"]}`, 403, "reader")
+			put(target, `{"roles":["curator"]}`, 403, "user")
+			put(target, `{"roles":["admin"]}`, 400, "operator")
+			put(target, `{"roles":"curator"}`, 400, "operator")
+			put(target, `{}`, 400, "operator")
+			put(target+"?limit=1", `{"roles":[]}`, 400, "operator")
+			put("/api/v1/users/"+uuid.NewString()+"/roles", `{"roles":[]}`, 404, "operator")
+		default:
+			if oc, ok := openAPIOrgCases(t, op, s); ok {
+				cases = append(cases, oc...)
+				continue
+			}
+			t.Errorf("%s: add its requests to openAPIWriteCases", op)
+		}
+	}
+	return cases
+}
