@@ -198,6 +198,11 @@ var axeGroups = []axeGroup{
 		{"Outbox", get("/betrieb/postausgang")},
 		{"OutboxMail", then(get("/betrieb/postausgang"), "open the newest mail", 200,
 			chromedp.Click(chromedp.CSS(`main table a[href^="/betrieb/postausgang/"]`)))},
+		{"Accounts", get("/betrieb/konten")},
+		{"AccountAdmin", then(get("/betrieb/konten"), "open the first account", 200,
+			chromedp.Click(chromedp.CSS(`main table a[href^="/betrieb/konten/"]`)))},
+		{"AuditLog", get("/betrieb/protokoll")},
+		{"AuditLogErrors", get("/betrieb/protokoll?from=32.13.2026")},
 	}},
 }
 

@@ -21,8 +21,11 @@ func TestAPITokenJourney(t *testing.T) {
 		if code, _, _ := b.post("/anmelden", "/anmelden", url.Values{"email": {"it@kreis.example"}, "password": {testPassword}}); code != http.StatusSeeOther {
 			t.Fatalf("login: %d", code)
 		}
-		code, body, _ := b.post("/konto", "/konto/schluessel", url.Values{"name": {""}, "scopes": {"read"}, "days": {"90"}})
-		if code != http.StatusBadRequest || !strings.Contains(body, "Bitte füllen Sie dieses Feld aus.") {
+		// A failed form keeps what was chosen.
+		code, body, _ := b.post("/konto", "/konto/schluessel", url.Values{"name": {""}, "scopes": {"write"}, "days": {"365"}})
+		if code != http.StatusBadRequest || !strings.Contains(body, "Bitte füllen Sie dieses Feld aus.") ||
+			!strings.Contains(body, `value="write" checked`) || strings.Contains(body, `value="read" checked`) ||
+			!strings.Contains(body, `value="365" selected`) {
 			t.Fatalf("token without name: %d", code)
 		}
 		code, body, h := b.post("/konto", "/konto/schluessel", url.Values{"name": {"Fachverfahren"}, "scopes": {"read"}, "days": {"90"}})

@@ -89,6 +89,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		"deref":       deref,
 		"hasPrefix":   strings.HasPrefix,
 		"trimPrefix":  strings.TrimPrefix,
+		"contains":    slices.Contains[[]string],
 	}
 }
 
