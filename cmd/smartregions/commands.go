@@ -11,6 +11,7 @@ import (
 
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/apperr"
+	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/config"
 	"github.com/smartregions/smartregions/internal/feedback"
 	httpserver "github.com/smartregions/smartregions/internal/http"
@@ -59,6 +60,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			log.Info("municipality register imported on first start")
 		}
 	}
+	fields := catalog.NewFields(db)
+	if seeded, err := fields.Ensure(ctx); err != nil {
+		return fmt.Errorf("serve: fields of action: %w", err)
+	} else if seeded {
+		log.Info("fields of action stored on first start")
+	}
 	bundle, err := i18n.Load()
 	if err != nil {
 		return err
@@ -89,7 +96,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	accounts := account.NewService(db, mail.Accounts(mails), bundle, c.BaseURL, log)
 	srv, err := httpserver.New(ctx, httpserver.Deps{Config: *c, Log: log, DB: db, Regions: regions,
 		Feedback: feedback.NewService(db), Accounts: accounts, Mail: mails, SSO: ssoClient,
-		Orgs:   org.NewService(db, regions, mail.Accounts(mails), bundle, c.BaseURL, log),
+		Orgs: org.NewService(db, regions, mail.Accounts(mails), bundle, c.BaseURL, log), Fields: fields,
 		Bundle: bundle, Renderer: renderer, Version: versionString()})
 	if err != nil {
 		return err

@@ -144,6 +144,7 @@ var axeGroups = []axeGroup{
 		{"Municipality", get(munich)},
 		{"States", get("/laender")},
 		{"District", get("/kreise/01051")},
+		{"FieldsOfAction", get("/handlungsfelder")},
 		{"Accessibility", get("/barrierefreiheit")},
 		{"FeedbackErrors", then(get("/barrierefreiheit"), "send the empty feedback form", 400, chromedp.Click(chromedp.CSS(feedbackSend)))},
 	}},
@@ -203,6 +204,10 @@ var axeGroups = []axeGroup{
 			chromedp.Click(chromedp.CSS(`main table a[href^="/betrieb/konten/"]`)))},
 		{"AuditLog", get("/betrieb/protokoll")},
 		{"AuditLogErrors", get("/betrieb/protokoll?from=32.13.2026")},
+		{"FieldsAdmin", get("/betrieb/handlungsfelder")},
+		{"FieldsAdminErrors", then(get("/betrieb/handlungsfelder"), "add a field without input", 400,
+			chromedp.Click(chromedp.CSS(`main form[action="/betrieb/handlungsfelder"] button[type="submit"]`)))},
+		{"FieldEdit", get("/betrieb/handlungsfelder/mobility.parking")},
 	}},
 }
 

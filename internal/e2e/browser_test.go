@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/smartregions/smartregions/internal/account"
+	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/config"
 	"github.com/smartregions/smartregions/internal/feedback"
 	httpserver "github.com/smartregions/smartregions/internal/http"
@@ -151,11 +152,15 @@ func newServer(t *testing.T, e *env) *httpserver.Server {
 		t.Fatal(err)
 	}
 	regions := region.NewService(e.db, log)
+	fields := catalog.NewFields(e.db)
+	if _, err := fields.Ensure(ctx); err != nil {
+		t.Fatal(err)
+	}
 	e.orgs = org.NewService(e.db, regions, mail.Accounts(mails), bundle, cfg.BaseURL, log)
 	s, err := httpserver.New(ctx, httpserver.Deps{Config: cfg, Log: log, DB: e.db,
 		Regions: regions, Feedback: feedback.NewService(e.db), Bundle: bundle,
 		Accounts: account.NewService(e.db, mail.Accounts(mails), bundle, cfg.BaseURL, log), Mail: mails,
-		Orgs: e.orgs, SSO: client, Renderer: renderer, Version: "test"})
+		Orgs: e.orgs, Fields: fields, SSO: client, Renderer: renderer, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func concrete(t *testing.T, s *Server, pattern string) (method, target string) {
 		return method, s.Renderer.StaticURL("/static/css/app.css")
 	}
 	r := strings.NewReplacer("{ags}", "09162000", "/laender/{key}", "/laender/09", "/kreise/{key}", "/kreise/09162",
-		"/districts/{key}", "/districts/09162", "/states/{key}", "/states/09", "{token}", "unbekannt", "{id}", "unbekannt",
+		"/districts/{key}", "/districts/09162", "/handlungsfelder/{key}", "/handlungsfelder/unbekannt", "/states/{key}", "/states/09", "{token}", "unbekannt", "{id}", "unbekannt",
 		"{user}", "unbekannt", "{slug}", "matrix")
 	target = r.Replace(path)
 	if strings.Contains(target, "{") {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/smartregions/smartregions/internal/account"
+	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/config"
 	"github.com/smartregions/smartregions/internal/feedback"
 	"github.com/smartregions/smartregions/internal/i18n"
@@ -51,9 +52,13 @@ func newServerOn(tb testing.TB, db *store.DB) *Server {
 		tb.Fatal(err)
 	}
 	regions := region.NewService(db, log)
+	fields := catalog.NewFields(db)
+	if _, err := fields.Ensure(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
 	s, err := New(context.Background(), Deps{Config: cfg, Log: log, DB: db, Regions: regions,
 		Feedback: feedback.NewService(db), Accounts: account.NewService(db, box, bundle, cfg.BaseURL, log), Mail: mails,
-		Orgs:   org.NewService(db, regions, box, bundle, cfg.BaseURL, log),
+		Orgs: org.NewService(db, regions, box, bundle, cfg.BaseURL, log), Fields: fields,
 		Bundle: bundle, Renderer: renderer, Version: "test"})
 	if err != nil {
 		tb.Fatal(err)

@@ -110,6 +110,15 @@ func (s *Server) routeTable() []route {
 		{"POST /einladung/{token}", accessUser, h(s.handleInvitationAccept), false},
 		{"GET /konto/organisationen", accessUser, h(s.handleMyOrgs), false},
 
+		// Fields of action.
+		{"GET /handlungsfelder", accessPublic, h(s.handleFieldList), false},
+		{"GET /betrieb/handlungsfelder", accessOperator, h(s.handleFieldAdmin), false},
+		{"POST /betrieb/handlungsfelder", accessOperator, h(s.handleFieldAdd), false},
+		{"GET /betrieb/handlungsfelder/{key}", accessOperator, h(s.handleFieldEdit), false},
+		{"POST /betrieb/handlungsfelder/{key}", accessOperator, h(s.handleFieldUpdate), false},
+		{"POST /betrieb/handlungsfelder/{key}/verschieben", accessOperator, h(s.handleFieldMove), false},
+		{"POST /betrieb/handlungsfelder/{key}/loeschen", accessOperator, h(s.handleFieldDelete), false},
+
 		// Curators.
 		{"GET /kuratierung/verifizierungen", accessCurator, h(s.handleReviewList), false},
 		{"GET /kuratierung/verifizierungen/{id}", accessCurator, h(s.handleReviewView), false},
@@ -145,6 +154,7 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/invitations/accept", accessUser, h(s.handleAPIInvitationAccept), false},
 		{"GET /api/v1/verification-requests", accessCurator, h(s.handleAPIRequestList), false},
 		{"POST /api/v1/verification-requests/{id}/decision", accessCurator, h(s.handleAPIRequestDecide), false},
+		{"GET /api/v1/fields-of-action", accessPublic, h(s.handleAPIFieldList), false},
 		{"GET /api/openapi.json", accessPublic, h(s.handleOpenAPI), false},
 
 		// Operations. Health and readiness say nothing secret and must be

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/smartregions/smartregions/internal/account"
+	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/config"
 	"github.com/smartregions/smartregions/internal/feedback"
 	"github.com/smartregions/smartregions/internal/i18n"
@@ -37,6 +38,7 @@ type Deps struct {
 	Feedback *feedback.Service
 	Accounts *account.Service
 	Orgs     *org.Service
+	Fields   *catalog.Fields
 	SSO      *sso.Client // nil when no OpenID provider is configured
 	Mail     *mail.Service
 	Bundle   *i18n.Bundle
