@@ -10,13 +10,15 @@ set -euo pipefail
 KERN_VERSION=2.7.2    # @kern-ux/native
 HTMX_VERSION=2.0.11   # htmx.org, newest 2.0.x; htmx 4 changes the attribute model
 AXE_VERSION=4.14.1    # axe-core, browser tests only
+SPDX_LIST_VERSION=6.12.0 # spdx-license-list: which licences are OSI-approved
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 npm install --silent --no-audit --no-fund --ignore-scripts --prefix "$tmp" \
-	"@kern-ux/native@$KERN_VERSION" "htmx.org@$HTMX_VERSION" "axe-core@$AXE_VERSION"
+	"@kern-ux/native@$KERN_VERSION" "htmx.org@$HTMX_VERSION" "axe-core@$AXE_VERSION" \
+	"spdx-license-list@$SPDX_LIST_VERSION"
 mods=$tmp/node_modules
 
 # KERN UX: the compiled stylesheet and the Fira Sans font face with the font
@@ -57,6 +59,15 @@ cp "$mods/axe-core/axe.min.js" "$axe_dst/"
 cp "$mods/axe-core/LICENSE" "$axe_dst/LICENSE"
 cp "$mods/axe-core/LICENSE-3RD-PARTY.txt" "$axe_dst/LICENSE-3RD-PARTY.txt"
 
-for p in @kern-ux/native htmx.org axe-core; do
+# The OSI-approved licences, for the catalogue's open-source flag.
+osi=$root/internal/catalog/osi-approved.txt
+{
+	echo "# SPDX identifiers of the licences approved by the Open Source Initiative."
+	echo "# From the npm package spdx-license-list $SPDX_LIST_VERSION (spdx.json, field osiApproved),"
+	echo "# which compiles the SPDX License List; CC0-1.0. Refresh with scripts/vendor-assets.sh."
+	node -e 'const l=require(process.argv[1]);for(const k of Object.keys(l).sort())if(l[k].osiApproved)console.log(k)' "$mods/spdx-license-list/spdx.json"
+} >"$osi"
+
+for p in @kern-ux/native htmx.org axe-core spdx-license-list; do
 	printf '%s@%s\n' "$p" "$(node -p "require('$mods/$p/package.json').version")"
 done

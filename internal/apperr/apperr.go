@@ -8,6 +8,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // Code classifies an error for the user and for HTTP.
@@ -76,6 +77,18 @@ type Validation struct{ fields []FieldError }
 // Add records a message for field.
 func (v *Validation) Add(field, key string, args ...any) {
 	v.fields = append(v.fields, FieldError{Field: field, Message: Message{Key: key, Args: args}})
+}
+
+// Text checks a free-text field: present when required, at most max
+// characters (runes). Its messages are form.error.required and
+// form.error.too_long.
+func (v *Validation) Text(field, s string, max int, required bool) {
+	switch n := utf8.RuneCountInString(s); {
+	case required && n == 0:
+		v.Add(field, "form.error.required")
+	case n > max:
+		v.Add(field, "form.error.too_long", "Max", max)
+	}
 }
 
 // Err returns an Invalid error with the collected fields, or nil.

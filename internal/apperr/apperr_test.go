@@ -40,3 +40,26 @@ func TestValidation(t *testing.T) {
 		t.Fatalf("unexpected %#v", err)
 	}
 }
+
+func TestValidationText(t *testing.T) {
+	for _, tc := range []struct {
+		s        string
+		required bool
+		want     string
+	}{
+		{"", true, "form.error.required"},
+		{"", false, ""},
+		{"äöü", true, ""}, // three characters, six bytes
+		{"äöüß", true, "form.error.too_long"},
+	} {
+		var v Validation
+		v.Text("f", tc.s, 3, tc.required)
+		got := ""
+		if e, ok := v.Err().(*Error); ok {
+			got = e.Fields[0].Key
+		}
+		if got != tc.want {
+			t.Errorf("Text(%q, required %v) = %q, want %q", tc.s, tc.required, got, tc.want)
+		}
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -133,14 +132,8 @@ var reFieldSlug = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func checkLabels(v *apperr.Validation, de, en string) (string, string) {
 	de, en = strings.Join(strings.Fields(de), " "), strings.Join(strings.Fields(en), " ")
-	for _, l := range []struct{ field, s string }{{"label_de", de}, {"label_en", en}} {
-		switch n := utf8.RuneCountInString(l.s); {
-		case n == 0:
-			v.Add(l.field, "form.error.required")
-		case n > 100:
-			v.Add(l.field, "form.error.too_long", "Max", 100)
-		}
-	}
+	v.Text("label_de", de, 100, true)
+	v.Text("label_en", en, 100, true)
 	return de, en
 }
 

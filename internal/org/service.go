@@ -84,7 +84,7 @@ func (s *Service) Create(ctx context.Context, u account.User, n NewOrg, m accoun
 		o.Name, o.RegionKey = name, key
 	default:
 		o.Name = strings.Join(strings.Fields(n.Name), " ")
-		checkText(&v, "name", o.Name, maxName, true)
+		v.Text("name", o.Name, maxName, true)
 	}
 	o.Website, o.Description = checkDetails(&v, n.Website, n.Description)
 	if err := v.Err(); err != nil {
@@ -124,15 +124,6 @@ func (s *Service) regionName(ctx context.Context, k Kind, key string) (name, nor
 	}
 }
 
-func checkText(v *apperr.Validation, field, s string, max int, required bool) {
-	switch n := utf8.RuneCountInString(s); {
-	case required && n == 0:
-		v.Add(field, "form.error.required")
-	case n > max:
-		v.Add(field, "form.error.too_long", "Max", max)
-	}
-}
-
 // checkDetails validates and normalises the website and description.
 func checkDetails(v *apperr.Validation, website, description string) (string, string) {
 	website, description = strings.TrimSpace(website), strings.TrimSpace(description)
@@ -145,7 +136,7 @@ func checkDetails(v *apperr.Validation, website, description string) (string, st
 			v.Add("website", "org.error.website")
 		}
 	}
-	checkText(v, "description", description, maxDescription, false)
+	v.Text("description", description, maxDescription, false)
 	return website, description
 }
 

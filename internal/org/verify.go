@@ -51,7 +51,7 @@ func (s *Service) RequestVerification(ctx context.Context, u account.User, slug,
 		r.Status, r.Automatic, r.Reason = Approved, true, "official domain "+Domain(u.Email)
 	} else {
 		var v apperr.Validation
-		checkText(&v, "statement", statement, maxStatement, true)
+		v.Text("statement", statement, maxStatement, true)
 		if err := v.Err(); err != nil {
 			return Request{}, err
 		}
@@ -116,7 +116,7 @@ func (s *Service) Decide(ctx context.Context, u account.User, id string, d Decis
 	}
 	var v apperr.Validation
 	d.Reason = strings.TrimSpace(d.Reason)
-	checkText(&v, "reason", d.Reason, maxStatement, true)
+	v.Text("reason", d.Reason, maxStatement, true)
 	if d.AddDomain && (!d.Approve || Freemail(Domain(r.Email))) {
 		v.Add("add_domain", "org.error.domain_freemail", "Domain", Domain(r.Email))
 	}

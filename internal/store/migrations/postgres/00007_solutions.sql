@@ -1,0 +1,37 @@
+-- +goose Up
+-- Solutions of the catalogue. Every version of an entry is kept: the
+-- published one stays visible while a newer one is edited or reviewed.
+CREATE TABLE solutions (
+    id                TEXT PRIMARY KEY,
+    org_id            TEXT NOT NULL REFERENCES organisations (id),
+    slug              TEXT NOT NULL UNIQUE,
+    published_version INTEGER,      -- NULL until a curator publishes one
+    working_version   INTEGER,      -- the version being edited or reviewed; NULL when none
+    archived_at       TIMESTAMPTZ,
+    archived_reason   TEXT NOT NULL DEFAULT '',
+    lock_version      INTEGER NOT NULL DEFAULT 0, -- optimistic locking: raised by every write
+    created_by        TEXT NOT NULL DEFAULT '',
+    created_at        TIMESTAMPTZ NOT NULL,
+    updated_at        TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX solutions_org ON solutions (org_id);
+
+CREATE TABLE solution_versions (
+    solution_id  TEXT NOT NULL REFERENCES solutions (id),
+    number       INTEGER NOT NULL,
+    entry        TEXT NOT NULL, -- the entry as JSON (catalog.Entry)
+    state        TEXT NOT NULL CHECK (state IN ('draft', 'submitted', 'changes_requested', 'published', 'superseded')),
+    comment      TEXT NOT NULL DEFAULT '', -- the curator's comment on a change request
+    created_by   TEXT NOT NULL DEFAULT '',
+    created_at   TIMESTAMPTZ NOT NULL,
+    updated_at   TIMESTAMPTZ NOT NULL,
+    submitted_at TIMESTAMPTZ,
+    decided_by   TEXT NOT NULL DEFAULT '',
+    decided_at   TIMESTAMPTZ,
+    PRIMARY KEY (solution_id, number)
+);
+CREATE INDEX solution_versions_queue ON solution_versions (state, submitted_at);
+
+-- +goose Down
+DROP TABLE solution_versions;
+DROP TABLE solutions;
