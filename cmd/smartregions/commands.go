@@ -9,6 +9,7 @@ import (
 	"os"
 	"text/tabwriter"
 
+	"github.com/smartregions/smartregions/data"
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/catalog"
@@ -66,6 +67,14 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	} else if seeded {
 		log.Info("fields of action stored on first start")
 	}
+	solutions := catalog.NewSolutions(db, db, db)
+	if c.ImportDemo {
+		if n, err := solutions.ImportDemo(ctx, data.PublicCode, data.PublicCodeDir); err != nil {
+			return fmt.Errorf("serve: demo catalogue: %w", err)
+		} else if n > 0 {
+			log.Info("demo catalogue imported on first start", "entries", n)
+		}
+	}
 	bundle, err := i18n.Load()
 	if err != nil {
 		return err
@@ -96,7 +105,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	accounts := account.NewService(db, mail.Accounts(mails), bundle, c.BaseURL, log)
 	srv, err := httpserver.New(ctx, httpserver.Deps{Config: *c, Log: log, DB: db, Regions: regions,
 		Feedback: feedback.NewService(db), Accounts: accounts, Mail: mails, SSO: ssoClient,
-		Orgs: org.NewService(db, regions, mail.Accounts(mails), bundle, c.BaseURL, log), Fields: fields,
+		Orgs: org.NewService(db, regions, mail.Accounts(mails), bundle, c.BaseURL, log), Fields: fields, Solutions: solutions,
 		Bundle: bundle, Renderer: renderer, Version: versionString()})
 	if err != nil {
 		return err
@@ -124,8 +133,11 @@ func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, 
 }
 
 func cmdImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "publiccode" {
+		return cmdImportPublicCode(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "register" {
-		return errors.New("usage: smartregions import register FILE [flags]")
+		return errors.New("usage: smartregions import register FILE | publiccode DIR [flags]")
 	}
 	c, fs, err := flags("import register", args[1:], getenv, stderr, false)
 	if err != nil {

@@ -16,6 +16,9 @@ import (
 type Orgs interface {
 	OrgBySlug(ctx context.Context, slug string) (org.Organisation, error)
 	Membership(ctx context.Context, orgID, userID string) (org.Membership, error)
+	// EnsureOrg stores a verified organisation without members unless
+	// its slug exists.
+	EnsureOrg(ctx context.Context, o org.Organisation) (org.Organisation, error)
 }
 
 // Solutions holds the rules of catalogue entries and their curation.
@@ -209,4 +212,10 @@ func (s *Solutions) Queue(ctx context.Context, u account.User) ([]QueueItem, err
 		return nil, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	return s.store.Queue(ctx, 200)
+}
+
+// Public returns a published, not archived solution as everyone sees it.
+func (s *Solutions) Public(ctx context.Context, slug string) (Solution, error) {
+	sol, _, err := s.Get(ctx, nil, slug)
+	return sol, err
 }

@@ -46,6 +46,9 @@ type Solution struct {
 	Reason    string // why it was archived
 	Lock      int    // pass back on writes (optimistic locking)
 	Created   time.Time
+	// ImportedFrom is the source of an entry imported from a
+	// publiccode.yml (demo data); "" for entries written on the platform.
+	ImportedFrom string
 }
 
 // Current returns the version to show its owners: the working one, else
@@ -116,4 +119,26 @@ type SolutionStore interface {
 	Versions(ctx context.Context, id string) ([]Version, error)
 	// Queue returns the submitted versions, oldest first.
 	Queue(ctx context.Context, limit int) ([]QueueItem, error)
+	// ImportSolution stores an entry as published version 1 unless the
+	// organisation has one imported from the same source; it reports
+	// whether it stored one.
+	ImportSolution(ctx context.Context, s Solution, e Entry, audit account.AuditEntry) (bool, error)
+	// PublishedSolutions returns a page of published, not archived
+	// solutions by name.
+	PublishedSolutions(ctx context.Context, q ListQuery) (Page, error)
+}
+
+// ListQuery selects a page of published solutions.
+type ListQuery struct {
+	Query string // folded part of the name
+	Field string // a field of action; a top-level key includes its children
+	After string // keyset cursor: the id of the last solution of the previous page
+	Limit int
+}
+
+// Page is one page of solutions.
+type Page struct {
+	Items []Solution
+	Total int
+	Next  string
 }

@@ -41,6 +41,9 @@ type Config struct {
 	// ImportRegister imports the shipped municipality register on start
 	// when the database has none.
 	ImportRegister bool
+	// ImportDemo imports the shipped publiccode.yml sample as demo entries
+	// of the catalogue on first start.
+	ImportDemo bool
 }
 
 // SMTP is the mail server's configuration.
@@ -56,6 +59,7 @@ var Defaults = Config{
 	LogFormat:       "text",
 	ShutdownTimeout: 20 * time.Second,
 	ImportRegister:  true,
+	ImportDemo:      true,
 }
 
 // Environment variables that back the flags.
@@ -105,6 +109,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string, server bool) (*Confi
 		c.SMTP = SMTP{Host: getenv(EnvSMTPHost), Username: getenv(EnvSMTPUser), Password: getenv(EnvSMTPPassword),
 			From: getenv(EnvSMTPFrom), TLS: getenv(EnvSMTPTLS)}
 		fs.BoolVar(&c.ImportRegister, "import-register", c.ImportRegister, "import the shipped municipality register on first start")
+		fs.BoolVar(&c.ImportDemo, "import-demo", c.ImportDemo, "import the shipped publiccode.yml sample as marked demo entries of the catalogue on first start")
 	}
 	validate := func() error {
 		b, err := strconv.ParseBool(trust)

@@ -145,6 +145,8 @@ var axeGroups = []axeGroup{
 		{"States", get("/laender")},
 		{"District", get("/kreise/01051")},
 		{"FieldsOfAction", get("/handlungsfelder")},
+		{"Solutions", get("/loesungen")},
+		{"Solution", then(get("/loesungen"), "open the first solution", 200, chromedp.Click(chromedp.CSS(`main .app-card a[href^="/loesungen/"]`)))},
 		{"Accessibility", get("/barrierefreiheit")},
 		{"FeedbackErrors", then(get("/barrierefreiheit"), "send the empty feedback form", 400, chromedp.Click(chromedp.CSS(feedbackSend)))},
 	}},

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/riverqueue/river"
 
+	"github.com/smartregions/smartregions/data"
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/config"
@@ -156,11 +157,15 @@ func newServer(t *testing.T, e *env) *httpserver.Server {
 	if _, err := fields.Ensure(ctx); err != nil {
 		t.Fatal(err)
 	}
+	solutions := catalog.NewSolutions(e.db, e.db, e.db)
+	if _, err := solutions.ImportDemo(ctx, data.PublicCode, data.PublicCodeDir); err != nil {
+		t.Fatal(err)
+	}
 	e.orgs = org.NewService(e.db, regions, mail.Accounts(mails), bundle, cfg.BaseURL, log)
 	s, err := httpserver.New(ctx, httpserver.Deps{Config: cfg, Log: log, DB: e.db,
 		Regions: regions, Feedback: feedback.NewService(e.db), Bundle: bundle,
 		Accounts: account.NewService(e.db, mail.Accounts(mails), bundle, cfg.BaseURL, log), Mail: mails,
-		Orgs: e.orgs, Fields: fields, SSO: client, Renderer: renderer, Version: "test"})
+		Orgs: e.orgs, Fields: fields, Solutions: solutions, SSO: client, Renderer: renderer, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/org"
@@ -119,16 +117,12 @@ func (s *Server) orgAllowed(r *http.Request, act org.Action) (org.Organisation, 
 func (s *Server) handleAPIOrgList(w http.ResponseWriter, r *http.Request) error {
 	p := readParams(r, "q", "kind", "limit", "cursor")
 	limit := p.int("limit", 50, 1, 200)
-	if c := p.str("cursor"); c != "" {
-		if _, err := uuid.Parse(c); err != nil {
-			p.Add("cursor", "error.param.cursor")
-		}
-	}
+	cursor := p.id("cursor")
 	if err := p.Err(); err != nil {
 		return err
 	}
 	page, err := s.Orgs.List(r.Context(), org.ListQuery{Query: p.str("q"), Kind: org.Kind(p.str("kind")), VerifiedOnly: true,
-		After: p.str("cursor"), Limit: limit})
+		After: cursor, Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -286,15 +280,11 @@ func (s *Server) handleAPIOrgRequest(w http.ResponseWriter, r *http.Request) err
 func (s *Server) handleAPIRequestList(w http.ResponseWriter, r *http.Request) error {
 	p := readParams(r, "status", "limit", "cursor")
 	limit := p.int("limit", 50, 1, 200)
-	if c := p.str("cursor"); c != "" {
-		if _, err := uuid.Parse(c); err != nil {
-			p.Add("cursor", "error.param.cursor")
-		}
-	}
+	cursor := p.id("cursor")
 	if err := p.Err(); err != nil {
 		return err
 	}
-	page, err := s.Orgs.Requests(r.Context(), userOf(r).user, org.RequestQuery{Status: p.str("status"), After: p.str("cursor"), Limit: limit})
+	page, err := s.Orgs.Requests(r.Context(), userOf(r).user, org.RequestQuery{Status: p.str("status"), After: cursor, Limit: limit})
 	if err != nil {
 		return err
 	}

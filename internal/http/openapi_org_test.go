@@ -12,6 +12,7 @@ import (
 
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/apperr"
+	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/org"
 )
 
@@ -102,6 +103,13 @@ func openAPIOrgFixture(t *testing.T, s *Server) *orgAPIFixture {
 		t.Fatal(err)
 	}
 	f.pending = r.ID
+	// A published solution with the document's example slug.
+	if _, err := s.DB.ImportSolution(ctx, catalog.Solution{ID: uuid.Must(uuid.NewV7()).String(), Slug: "open-api-beispiel", OrgID: o.ID,
+		ImportedFrom: "openapi-test/" + uuid.NewString()}, catalog.Entry{Name: "Open API Beispiel", Short: "Beispiel", Licence: "EUPL-1.2",
+		Repository: "https://example.org/repo", Fields: []string{"administration.online-services"}, Maturity: "pilot",
+		Delivery: []catalog.Delivery{{Model: catalog.SaaS, Price: "per_user", Hosting: "de"}}}, account.AuditEntry{}); err != nil {
+		t.Fatal(err)
+	}
 	orgAPIFixtures[s] = f
 	return f
 }

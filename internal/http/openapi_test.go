@@ -48,6 +48,7 @@ var invalidQueryValues = map[string][]string{
 	"cursor":       {"x", "bm90LWpzb24"},
 	"q":            {strings.Repeat("x", 101)},
 	"kind":         {"club"},
+	"field":        {"space"},
 	"role":         {"admin"},
 	"actor":        {strings.Repeat("a", 255)},
 	"action":       {"Konto!", "account login"},

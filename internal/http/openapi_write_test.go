@@ -31,8 +31,11 @@ func openAPICallers(t *testing.T, s *Server) map[string]string {
 func openAPIWriteCases(t *testing.T, o *openAPI, s *Server) []apiCase {
 	t.Helper()
 	var cases []apiCase
+	openAPIOrgFixture(t, s) // the example organisation and solution of the document
 	for _, op := range o.operations() {
 		switch {
+		case op.method == "get" && op.path == "/api/v1/solutions":
+			cases = append(cases, apiCase{op: op, target: op.path + "?q=beispiel&field=administration", status: 200, wantItems: true})
 		case op.method == "get" && op.path == "/api/v1/users":
 			cases = append(cases, apiCase{op: op, target: op.path + "?limit=1", status: 200, wantItems: true, as: "operator"})
 		case op.method == "get" && op.path == "/api/v1/audit-log":

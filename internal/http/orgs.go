@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/org"
@@ -67,15 +65,11 @@ func (s *Server) doneParam(r *http.Request, p *params) string {
 func (s *Server) handleOrgList(w http.ResponseWriter, r *http.Request) error {
 	p := readParams(r, "q", "art", "nach")
 	v := OrgListView{Query: p.str("q"), Kind: org.Kind(p.str("art")), Kinds: org.Kinds}
-	if after := p.str("nach"); after != "" {
-		if _, err := uuid.Parse(after); err != nil {
-			p.Add("nach", "error.param.cursor")
-		}
-	}
+	after := p.id("nach")
 	if err := p.Err(); err != nil {
 		return err
 	}
-	page, err := s.Orgs.List(r.Context(), org.ListQuery{Query: v.Query, Kind: v.Kind, VerifiedOnly: true, After: p.str("nach"), Limit: 20})
+	page, err := s.Orgs.List(r.Context(), org.ListQuery{Query: v.Query, Kind: v.Kind, VerifiedOnly: true, After: after, Limit: 20})
 	if err != nil {
 		return err
 	}

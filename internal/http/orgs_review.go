@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/google/uuid"
-
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/org"
 	"github.com/smartregions/smartregions/internal/web"
@@ -40,15 +38,11 @@ func (s *Server) handleReviewList(w http.ResponseWriter, r *http.Request) error 
 	} else if d != "" {
 		p.Add("erledigt", "error.param.unknown", "Name", "erledigt")
 	}
-	if after := p.str("nach"); after != "" {
-		if _, err := uuid.Parse(after); err != nil {
-			p.Add("nach", "error.param.cursor")
-		}
-	}
+	after := p.id("nach")
 	if err := p.Err(); err != nil {
 		return err
 	}
-	page, err := s.Orgs.Requests(r.Context(), userOf(r).user, org.RequestQuery{Status: v.Status, After: p.str("nach")})
+	page, err := s.Orgs.Requests(r.Context(), userOf(r).user, org.RequestQuery{Status: v.Status, After: after})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/google/uuid"
+
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/i18n"
 )
@@ -60,4 +62,18 @@ func (p *params) int(name string, def, min, max int) int {
 		return def
 	}
 	return n
+}
+
+// id returns the parameter when it is a UUID (a keyset cursor or an id),
+// "" when absent, and records an error for anything else.
+func (p *params) id(name string) string {
+	s := p.v.Get(name)
+	if s == "" {
+		return ""
+	}
+	if _, err := uuid.Parse(s); err != nil {
+		p.Add(name, "error.param.cursor")
+		return ""
+	}
+	return s
 }

@@ -110,6 +110,10 @@ func (s *Server) routeTable() []route {
 		{"POST /einladung/{token}", accessUser, h(s.handleInvitationAccept), false},
 		{"GET /konto/organisationen", accessUser, h(s.handleMyOrgs), false},
 
+		// Solution catalogue.
+		{"GET /loesungen", accessPublic, h(s.handleSolutionList), false},
+		{"GET /loesungen/{slug}", accessPublic, h(s.handleSolutionView), false},
+
 		// Fields of action.
 		{"GET /handlungsfelder", accessPublic, h(s.handleFieldList), false},
 		{"GET /betrieb/handlungsfelder", accessOperator, h(s.handleFieldAdmin), false},
@@ -154,6 +158,8 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/invitations/accept", accessUser, h(s.handleAPIInvitationAccept), false},
 		{"GET /api/v1/verification-requests", accessCurator, h(s.handleAPIRequestList), false},
 		{"POST /api/v1/verification-requests/{id}/decision", accessCurator, h(s.handleAPIRequestDecide), false},
+		{"GET /api/v1/solutions", accessPublic, h(s.handleAPISolutionList), false},
+		{"GET /api/v1/solutions/{slug}", accessPublic, h(s.handleAPISolutionView), false},
 		{"GET /api/v1/fields-of-action", accessPublic, h(s.handleAPIFieldList), false},
 		{"GET /api/openapi.json", accessPublic, h(s.handleOpenAPI), false},
 

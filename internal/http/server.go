@@ -39,11 +39,13 @@ type Deps struct {
 	Accounts *account.Service
 	Orgs     *org.Service
 	Fields   *catalog.Fields
-	SSO      *sso.Client // nil when no OpenID provider is configured
-	Mail     *mail.Service
-	Bundle   *i18n.Bundle
-	Renderer *web.Renderer
-	Version  string
+	// Solutions is the catalogue of solutions.
+	Solutions *catalog.Solutions
+	SSO       *sso.Client // nil when no OpenID provider is configured
+	Mail      *mail.Service
+	Bundle    *i18n.Bundle
+	Renderer  *web.Renderer
+	Version   string
 }
 
 // Server is the platform's HTTP server.

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// sample is one row of testdata/INDEX.tsv with the file's bytes.
+// sample is one row of data/publiccode/INDEX.tsv with the file's bytes.
 type sample struct {
 	file    string
 	version string
@@ -18,7 +18,7 @@ type sample struct {
 
 func loadSamples(tb testing.TB) []sample {
 	tb.Helper()
-	f, err := os.Open("testdata/INDEX.tsv")
+	f, err := os.Open("../../data/publiccode/INDEX.tsv")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -32,15 +32,15 @@ func loadSamples(tb testing.TB) []sample {
 	}
 	var out []sample
 	for _, row := range rows[1:] {
-		data, err := os.ReadFile(filepath.Join("testdata/files", row[0]))
+		data, err := os.ReadFile(filepath.Join("../../data/publiccode/files", row[0]))
 		if err != nil {
 			tb.Fatal(err)
 		}
 		out = append(out, sample{file: row[0], version: row[4], notes: strings.Split(row[5], "; "), data: data})
 	}
-	files, _ := filepath.Glob("testdata/files/*.yml")
+	files, _ := filepath.Glob("../../data/publiccode/files/*.yml")
 	if len(files) != len(out) || len(out) != 115 {
-		tb.Fatalf("INDEX.tsv lists %d files, testdata/files holds %d, want 115", len(out), len(files))
+		tb.Fatalf("INDEX.tsv lists %d files, data/publiccode/files holds %d, want 115", len(out), len(files))
 	}
 	return out
 }

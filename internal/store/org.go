@@ -44,13 +44,9 @@ func (db *DB) CreateOrg(ctx context.Context, o org.Organisation, adminID string,
 				return apperr.New(apperr.Conflict, "org.error.region_taken")
 			}
 		}
-		taken, err := tx.strings(ctx, `SELECT slug FROM organisations WHERE slug = ? OR slug LIKE ? ESCAPE '\'`, o.Slug, escapeLike(o.Slug)+"-%")
-		if err != nil {
+		var err error
+		if o.Slug, err = tx.uniqueSlug(ctx, "organisations", o.Slug); err != nil {
 			return err
-		}
-		base := o.Slug
-		for i := 2; contains(taken, o.Slug); i++ {
-			o.Slug = base + "-" + strconv.Itoa(i)
 		}
 		o.Created = tx.now
 		if _, err := tx.exec(ctx, `INSERT INTO organisations (id, slug, kind, name, name_key, region_key, website, description, created_by, created_at, updated_at)
@@ -68,6 +64,20 @@ func (db *DB) CreateOrg(ctx context.Context, o org.Organisation, adminID string,
 		return tx.addAudit(ctx, audit)
 	})
 	return o, err
+}
+
+// uniqueSlug returns slug, or slug with "-2", "-3", … appended when the
+// table (one of this package's, never user input) has it already.
+func (tx *Tx) uniqueSlug(ctx context.Context, table, slug string) (string, error) {
+	taken, err := tx.strings(ctx, `SELECT slug FROM `+table+` WHERE slug = ? OR slug LIKE ? ESCAPE '\'`, slug, escapeLike(slug)+"-%")
+	if err != nil {
+		return "", err
+	}
+	base := slug
+	for i := 2; contains(taken, slug); i++ {
+		slug = base + "-" + strconv.Itoa(i)
+	}
+	return slug, nil
 }
 
 func contains(list []string, s string) bool {
@@ -203,4 +213,28 @@ func (tx *Tx) addDomain(ctx context.Context, orgID, domain, actorID string) erro
 		return fmt.Errorf("store: add domain %s: %w", domain, err)
 	}
 	return nil
+}
+
+// EnsureOrg stores a verified organisation without members unless one
+// with its slug exists, and returns the stored one. It is for
+// organisations the platform itself keeps, such as the one that holds
+// imported demo entries.
+func (db *DB) EnsureOrg(ctx context.Context, o org.Organisation) (org.Organisation, error) {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM organisations WHERE slug = ?`, o.Slug).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		_, err := tx.exec(ctx, `INSERT INTO organisations (id, slug, kind, name, name_key, website, description, verified_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, o.ID, o.Slug, string(o.Kind), o.Name, fold.SearchKey(o.Name), o.Website, o.Description,
+			tx.now, tx.now, tx.now)
+		if err != nil {
+			return fmt.Errorf("store: ensure organisation %s: %w", o.Slug, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return o, err
+	}
+	return db.OrgBySlug(ctx, o.Slug)
 }

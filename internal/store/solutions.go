@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/catalog"
+	"github.com/smartregions/smartregions/internal/fold"
 	"github.com/smartregions/smartregions/internal/org"
 )
 
@@ -52,8 +54,8 @@ func (tx *Tx) solution(ctx context.Context, where string, arg any) (catalog.Solu
 		kind               string
 	)
 	err := tx.queryRow(ctx, `SELECT s.id, s.slug, s.org_id, o.slug, o.name, o.kind, s.published_version, s.working_version, s.archived_at,
-		s.archived_reason, s.lock_version, s.created_at FROM solutions s JOIN organisations o ON o.id = s.org_id WHERE `+where, arg).
-		Scan(&s.ID, &s.Slug, &s.OrgID, &s.OrgSlug, &s.OrgName, &kind, &published, &working, &archived, &s.Reason, &s.Lock, &s.Created)
+		s.archived_reason, s.lock_version, s.created_at, s.imported_from FROM solutions s JOIN organisations o ON o.id = s.org_id WHERE `+where, arg).
+		Scan(&s.ID, &s.Slug, &s.OrgID, &s.OrgSlug, &s.OrgName, &kind, &published, &working, &archived, &s.Reason, &s.Lock, &s.Created, &s.ImportedFrom)
 	if err != nil {
 		if isNotFound(mapError(err)) {
 			return s, apperr.New(apperr.NotFound, "catalog.error.solution_not_found")
@@ -66,6 +68,19 @@ func (tx *Tx) solution(ctx context.Context, where string, arg any) (catalog.Solu
 	}
 	s.Working, err = tx.version(ctx, s.ID, working)
 	return s, err
+}
+
+// solutionsByID loads solutions in the order of ids.
+func (tx *Tx) solutionsByID(ctx context.Context, ids []string) ([]catalog.Solution, error) {
+	var out []catalog.Solution
+	for _, id := range ids {
+		s, err := tx.solution(ctx, "s.id = ?", id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 // SolutionBySlug returns a solution with its published and working versions.
@@ -95,13 +110,9 @@ func (db *DB) CreateSolution(ctx context.Context, s catalog.Solution, e catalog.
 	}
 	var out catalog.Solution
 	err = db.inTx(ctx, func(tx *Tx) error {
-		taken, err := tx.strings(ctx, `SELECT slug FROM solutions WHERE slug = ? OR slug LIKE ? ESCAPE '\'`, s.Slug, escapeLike(s.Slug)+"-%")
-		if err != nil {
+		var err error
+		if s.Slug, err = tx.uniqueSlug(ctx, "solutions", s.Slug); err != nil {
 			return err
-		}
-		base := s.Slug
-		for i := 2; contains(taken, s.Slug); i++ {
-			s.Slug = base + "-" + strconv.Itoa(i)
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO solutions (id, org_id, slug, working_version, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, 1, ?, ?, ?)`, s.ID, s.OrgID, s.Slug, audit.ActorID, tx.now, tx.now); err != nil {
@@ -220,6 +231,9 @@ func (db *DB) PublishWorking(ctx context.Context, id string, lock int, by string
 		if _, err := tx.exec(ctx, `UPDATE solutions SET published_version = ?, working_version = NULL WHERE id = ?`, s.Working.Number, id); err != nil {
 			return fmt.Errorf("store: publish solution: %w", err)
 		}
+		if err := tx.indexPublished(ctx, id, s.Working.Entry); err != nil {
+			return err
+		}
 		return tx.addAudit(ctx, audit)
 	})
 }
@@ -264,14 +278,98 @@ func (db *DB) Queue(ctx context.Context, limit int) ([]catalog.QueueItem, error)
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			s, err := tx.solution(ctx, "s.id = ?", id)
-			if err != nil {
-				return err
-			}
+		sols, err := tx.solutionsByID(ctx, ids)
+		for _, s := range sols {
 			out = append(out, catalog.QueueItem{Solution: s, Version: *s.Working})
 		}
-		return nil
+		return err
 	})
 	return out, err
+}
+
+// indexPublished keeps the search columns of a solution in step with its
+// published entry.
+func (tx *Tx) indexPublished(ctx context.Context, id string, e catalog.Entry) error {
+	if _, err := tx.exec(ctx, `UPDATE solutions SET name_key = ? WHERE id = ?`, fold.SearchKey(e.Name), id); err != nil {
+		return fmt.Errorf("store: index solution: %w", err)
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM solution_fields WHERE solution_id = ?`, id); err != nil {
+		return fmt.Errorf("store: index solution fields: %w", err)
+	}
+	for _, f := range e.Fields {
+		if _, err := tx.exec(ctx, `INSERT INTO solution_fields (solution_id, field_key) VALUES (?, ?)`, id, f); err != nil {
+			return fmt.Errorf("store: index solution fields: %w", err)
+		}
+	}
+	return nil
+}
+
+// ImportSolution stores an imported entry as published version 1.
+func (db *DB) ImportSolution(ctx context.Context, s catalog.Solution, e catalog.Entry, audit account.AuditEntry) (bool, error) {
+	entry, err := entryJSON(e)
+	if err != nil {
+		return false, err
+	}
+	stored := false
+	err = db.inTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM solutions WHERE org_id = ? AND imported_from = ?`, s.OrgID, s.ImportedFrom).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		var err error
+		if s.Slug, err = tx.uniqueSlug(ctx, "solutions", s.Slug); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO solutions (id, org_id, slug, published_version, imported_from, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, 1, ?, ?, ?, ?)`, s.ID, s.OrgID, s.Slug, s.ImportedFrom, audit.ActorID, tx.now, tx.now); err != nil {
+			return fmt.Errorf("store: import solution: %w", err)
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO solution_versions (solution_id, number, entry, state, created_by, created_at, updated_at, decided_at)
+			VALUES (?, 1, ?, 'published', ?, ?, ?, ?)`, s.ID, entry, audit.ActorID, tx.now, tx.now, tx.now); err != nil {
+			return fmt.Errorf("store: import version: %w", err)
+		}
+		if err := tx.indexPublished(ctx, s.ID, e); err != nil {
+			return err
+		}
+		stored = true
+		return tx.addAudit(ctx, audit)
+	})
+	return stored, err
+}
+
+// PublishedSolutions returns a page of published solutions by name.
+func (db *DB) PublishedSolutions(ctx context.Context, q catalog.ListQuery) (catalog.Page, error) {
+	conds, args := []string{"s.published_version IS NOT NULL", "s.archived_at IS NULL"}, []any{}
+	if q.Query != "" {
+		conds, args = append(conds, `s.name_key LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(q.Query)+"%")
+	}
+	if q.Field != "" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM solution_fields f WHERE f.solution_id = s.id AND (f.field_key = ? OR f.field_key LIKE ? ESCAPE '\'))`)
+		args = append(args, q.Field, escapeLike(q.Field)+".%")
+	}
+	var page catalog.Page
+	err := db.view(ctx, func(tx *Tx) error {
+		where := strings.Join(conds, " AND ")
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM solutions s WHERE `+where, args...).Scan(&page.Total); err != nil {
+			return err
+		}
+		if q.After != "" {
+			where += ` AND (s.name_key, s.id) > (SELECT a.name_key, a.id FROM solutions a WHERE a.id = ?)`
+			args = append(args, q.After)
+		}
+		ids, err := tx.strings(ctx, `SELECT s.id FROM solutions s WHERE `+where+` ORDER BY s.name_key, s.id LIMIT ?`, append(args, q.Limit+1)...)
+		if err != nil {
+			return err
+		}
+		page.Items, err = tx.solutionsByID(ctx, ids)
+		return err
+	})
+	if err != nil {
+		return page, fmt.Errorf("store: published solutions: %w", err)
+	}
+	if len(page.Items) > q.Limit {
+		page.Items = page.Items[:q.Limit]
+		page.Next = page.Items[q.Limit-1].ID
+	}
+	return page, nil
 }

@@ -50,6 +50,8 @@ type Renderer struct {
 	pages  map[string]*template.Template
 	assets *assets
 	legal  *legalRenderer
+	// markdown renders what users write.
+	markdown *userMarkdown
 }
 
 // New parses all templates and computes the checksums of the static files.
@@ -72,7 +74,7 @@ func New(b *i18n.Bundle, opt Options) (*Renderer, error) {
 		opt:    opt,
 		pages:  make(map[string]*template.Template),
 		assets: a,
-		legal:  newLegalRenderer(),
+		legal:  newLegalRenderer(), markdown: newUserMarkdown(),
 	}
 	if err := r.parse(); err != nil {
 		return nil, err
@@ -90,6 +92,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		"hasPrefix":   strings.HasPrefix,
 		"trimPrefix":  strings.TrimPrefix,
 		"contains":    slices.Contains[[]string],
+		"markdown":    r.markdown.render,
 	}
 }
 

@@ -1,0 +1,125 @@
+package http
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/smartregions/smartregions/internal/catalog"
+	"github.com/smartregions/smartregions/internal/region"
+)
+
+type apiDelivery struct {
+	Model    string   `json:"model"`
+	Price    string   `json:"price"`
+	PriceMin *float64 `json:"price_min"`
+	PriceMax *float64 `json:"price_max"`
+	Hosting  *string  `json:"hosting"`
+}
+
+type apiEvidence struct {
+	Kind      string     `json:"kind"`
+	Link      string     `json:"link"`
+	ExpiresAt *time.Time `json:"expires_at"`
+	Expired   bool       `json:"expired"`
+	Note      string     `json:"note"`
+}
+
+type apiBadges struct {
+	OpenSource      bool `json:"open_source"`
+	HostedInGermany bool `json:"hosted_in_germany"`
+	BSIC5           bool `json:"bsi_c5"`
+	BITVStatement   bool `json:"bitv_statement"`
+}
+
+type apiSolution struct {
+	Slug         string        `json:"slug"`
+	Name         string        `json:"name"`
+	Short        string        `json:"short"`
+	Description  string        `json:"description"`
+	Organisation apiOrgRef     `json:"organisation"`
+	Fields       []string      `json:"fields"`
+	Sizes        []region.Band `json:"sizes"`
+	Licence      string        `json:"licence"`
+	Repository   string        `json:"repository"`
+	Website      string        `json:"website"`
+	Delivery     []apiDelivery `json:"delivery"`
+	Evidence     []apiEvidence `json:"evidence"`
+	Standards    []string      `json:"standards"`
+	Maturity     string        `json:"maturity"`
+	Origin       string        `json:"origin"`
+	Programme    string        `json:"programme"`
+	Languages    []string      `json:"languages"`
+	Contact      string        `json:"contact"`
+	Support      string        `json:"support"`
+	Badges       apiBadges     `json:"badges"`
+	Version      int           `json:"version"`
+	PublishedAt  *time.Time    `json:"published_at"`
+	Demo         bool          `json:"demo"`
+}
+
+// apiSolutionOf describes the published version of a solution.
+func apiSolutionOf(s catalog.Solution, now time.Time) apiSolution {
+	v := s.Published
+	e := v.Entry
+	a := apiSolution{Slug: s.Slug, Name: e.Name, Short: e.Short, Description: e.Description, Organisation: apiOrgRef{Slug: s.OrgSlug, Name: s.OrgName},
+		Fields: nonNil(e.Fields), Sizes: e.Sizes, Licence: e.Licence, Repository: e.Repository, Website: e.Website, Standards: nonNil(e.Standards),
+		Maturity: e.Maturity, Origin: e.Origin, Programme: e.Programme, Languages: nonNil(e.Languages), Contact: e.Contact, Support: e.Support,
+		Badges: apiBadges{OpenSource: e.OpenSource(), HostedInGermany: e.HostedInGermany(), BSIC5: e.HasEvidence("bsi_c5", now),
+			BITVStatement: e.HasEvidence("bitv_statement", now)},
+		Version: v.Number, PublishedAt: v.Decided, Demo: s.ImportedFrom != "", Delivery: []apiDelivery{}, Evidence: []apiEvidence{}}
+	if a.Sizes == nil {
+		a.Sizes = []region.Band{}
+	}
+	for _, d := range e.Delivery {
+		ad := apiDelivery{Model: d.Model, Price: d.Price, PriceMin: d.PriceMin, PriceMax: d.PriceMax}
+		if d.Hosting != "" {
+			ad.Hosting = &d.Hosting
+		}
+		a.Delivery = append(a.Delivery, ad)
+	}
+	for _, ev := range e.Evidence {
+		a.Evidence = append(a.Evidence, apiEvidence{Kind: ev.Kind, Link: ev.Link, ExpiresAt: ev.Expires, Expired: ev.Expired(now), Note: ev.Note})
+	}
+	return a
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (s *Server) handleAPISolutionList(w http.ResponseWriter, r *http.Request) error {
+	p := readParams(r, "q", "field", "limit", "cursor")
+	limit := p.int("limit", 50, 1, 200)
+	cursor := p.id("cursor")
+	if err := p.Err(); err != nil {
+		return err
+	}
+	page, err := s.Solutions.List(r.Context(), catalog.ListQuery{Query: p.str("q"), Field: p.str("field"), After: cursor, Limit: limit})
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	out := list[apiSolution]{Items: []apiSolution{}, Total: page.Total, Next: page.Next}
+	for _, sol := range page.Items {
+		out.Items = append(out.Items, apiSolutionOf(sol, now))
+	}
+	writeJSON(w, http.StatusOK, "application/json", out)
+	return nil
+}
+
+// handleAPISolutionView serves a published solution (drafts are not in
+// the API yet).
+func (s *Server) handleAPISolutionView(w http.ResponseWriter, r *http.Request) error {
+	if p := readParams(r); p.Err() != nil {
+		return p.Err()
+	}
+	sol, err := s.Solutions.Public(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, "application/json", apiSolutionOf(sol, time.Now()))
+	return nil
+}

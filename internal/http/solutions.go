@@ -1,0 +1,99 @@
+package http
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/smartregions/smartregions/internal/catalog"
+	"github.com/smartregions/smartregions/internal/web"
+)
+
+// SolutionListView is the Data of the "solutions" page.
+type SolutionListView struct {
+	Query  string
+	Field  string
+	Fields []catalog.Field
+	Page   catalog.Page
+	Next   string
+	Now    time.Time
+	Labels map[string]string // field key → label in the page's language
+}
+
+// SolutionView is the Data of the "solution" page.
+type SolutionView struct {
+	Solution catalog.Solution
+	Version  *catalog.Version // the version shown
+	Owner    bool             // the user belongs to the providing organisation
+	Demo     bool             // imported demo data
+	Now      time.Time
+	Labels   map[string]string
+}
+
+// fieldLabels maps every field of action's key to its label in lang.
+func fieldLabels(tree []catalog.Field, lang string) map[string]string {
+	m := map[string]string{}
+	for _, top := range tree {
+		m[top.Key] = top.Label(lang)
+		for _, c := range top.Children {
+			m[c.Key] = top.Label(lang) + " › " + c.Label(lang)
+		}
+	}
+	return m
+}
+
+func (s *Server) handleSolutionList(w http.ResponseWriter, r *http.Request) error {
+	p := readParams(r, "q", "feld", "nach")
+	v := SolutionListView{Query: p.str("q"), Field: p.str("feld"), Now: time.Now()}
+	after := p.id("nach")
+	if err := p.Err(); err != nil {
+		return err
+	}
+	tree, err := s.Fields.All(r.Context())
+	if err != nil {
+		return err
+	}
+	page, err := s.Solutions.List(r.Context(), catalog.ListQuery{Query: v.Query, Field: v.Field, After: after, Limit: 20})
+	if err != nil {
+		return err
+	}
+	v.Fields, v.Page, v.Labels = tree, page, fieldLabels(tree, langOf(r))
+	if page.Next != "" {
+		q := url.Values{"nach": {page.Next}}
+		if v.Query != "" {
+			q.Set("q", v.Query)
+		}
+		if v.Field != "" {
+			q.Set("feld", v.Field)
+		}
+		v.Next = "/loesungen?" + q.Encode()
+	}
+	pg := s.page(r, s.t(r, "solutions.title"))
+	pg.Breadcrumbs = []web.Crumb{{Label: s.t(r, "nav.home"), Href: "/"}, {Label: s.t(r, "solutions.title")}}
+	pg.Data = v
+	return s.render(w, r, "solutions", pg)
+}
+
+func (s *Server) handleSolutionView(w http.ResponseWriter, r *http.Request) error {
+	if p := readParams(r); p.Err() != nil {
+		return p.Err()
+	}
+	sol, m, err := s.Solutions.Get(r.Context(), optionalUser(r), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	tree, err := s.Fields.All(r.Context())
+	if err != nil {
+		return err
+	}
+	v := SolutionView{Solution: sol, Version: sol.Published, Owner: m != nil, Demo: sol.ImportedFrom != "", Now: time.Now(),
+		Labels: fieldLabels(tree, langOf(r))}
+	if v.Owner || v.Version == nil {
+		v.Version = sol.Current()
+	}
+	pg := s.page(r, v.Version.Entry.Name)
+	pg.Breadcrumbs = []web.Crumb{{Label: s.t(r, "nav.home"), Href: "/"}, {Label: s.t(r, "solutions.title"), Href: "/loesungen"},
+		{Label: v.Version.Entry.Name}}
+	pg.Data = v
+	return s.render(w, r, "solution", pg)
+}
