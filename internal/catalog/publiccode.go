@@ -58,8 +58,9 @@ const fallbackField = "administration.online-services"
 
 var maturityOf = map[string]string{"concept": "concept", "development": "pilot", "beta": "pilot", "stable": "production", "obsolete": "production"}
 
-// FromPublicCode maps a publiccode.yml to a catalogue entry and lists, in
-// English, what it could not map or had to assume. Texts come from the
+// FromPublicCode maps a publiccode.yml to a catalogue entry (the support
+// text it writes is German, as the catalogue's content is) and lists, in
+// English for the operator, what it could not map or had to assume. Texts come from the
 // German description when there is one, else English, else the first
 // language.
 func FromPublicCode(sw *publiccode.Software) (Entry, []string) {
@@ -133,13 +134,15 @@ func FromPublicCode(sw *publiccode.Software) (Entry, []string) {
 	case "contract":
 		var names []string
 		for _, c := range sw.Maintenance.Contractors {
-			names = append(names, c.Name+" (until "+c.Until+")")
+			names = append(names, c.Name+" (bis "+c.Until+")")
 		}
-		e.Support = "Maintained under contract: " + strings.Join(names, ", ")
-	case "internal", "community":
-		e.Support = "Maintained by the " + map[string]string{"internal": "publishing organisation", "community": "community"}[sw.Maintenance.Type]
+		e.Support = "Wartung per Vertrag: " + strings.Join(names, ", ")
+	case "internal":
+		e.Support = "Wartung durch die veröffentlichende Organisation"
+	case "community":
+		e.Support = "Wartung durch die Community"
 	case "none":
-		e.Support = "Not maintained"
+		e.Support = "Wird nicht gewartet"
 	}
 	if len(sw.UsedBy) > 0 {
 		notes = append(notes, fmt.Sprintf("usedBy names %d users; they are suggestions for verified use, not declarations", len(sw.UsedBy)))
