@@ -44,6 +44,7 @@ type env struct {
 	db       *store.DB
 	accounts *account.Service
 	orgs     *org.Service
+	catalog  *catalog.Solutions
 	mails    *mailtest.Server  // the SMTP server the platform delivers to
 	op       *ssotest.Provider // the OpenID provider configured as ssoID
 }
@@ -158,6 +159,7 @@ func newServer(t *testing.T, e *env) *httpserver.Server {
 		t.Fatal(err)
 	}
 	solutions := catalog.NewSolutions(e.db, e.db, e.db)
+	e.catalog = solutions
 	if _, err := solutions.ImportDemo(ctx, data.PublicCode, data.PublicCodeDir); err != nil {
 		t.Fatal(err)
 	}

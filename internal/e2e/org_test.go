@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/smartregions/smartregions/internal/account"
+	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/org"
 )
 
@@ -107,6 +108,11 @@ func newOrgWithRequest(t *testing.T, e *env, lang string) (account.User, org.Org
 	if _, err := e.orgs.Invite(t.Context(), u, o.Slug, "neu-"+lang+"@gemeinde.example", org.Member, lang, account.Meta{}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := e.catalog.Create(t.Context(), u, o.Slug, catalog.Entry{Name: "Entwurf " + lang, Short: "Ein Entwurf.",
+		Fields: []string{"participation.consultation"}, Licence: "EUPL-1.2", Repository: "https://example.org/entwurf", Maturity: "pilot",
+		Delivery: []catalog.Delivery{{Model: catalog.SaaS, Price: "flat", Hosting: "de"}}}, account.Meta{}); err != nil {
+		t.Fatal(err)
+	}
 	return u, o
 }
 
@@ -128,5 +134,13 @@ var sendInvitation = func(t *testing.T, e *env, to string) {
 	}
 	if _, err := e.orgs.Invite(t.Context(), u, o.Slug, to, org.Admin, "de", account.Meta{}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// getFor opens the path that path gives for the language of the check.
+func getFor(path func(lang string) string) func(t *testing.T, e *env, ctx context.Context, lang string) {
+	return func(t *testing.T, e *env, ctx context.Context, lang string) {
+		t.Helper()
+		get(path(lang))(t, e, ctx, lang)
 	}
 }

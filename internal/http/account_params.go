@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/smartregions/smartregions/internal/account"
@@ -87,12 +88,21 @@ func parseDay(p *params, name string) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
+	if d, ok := parseDate(s, berlin); ok && d.Year() >= 2000 {
+		return d, true
+	}
+	p.Add(name, "audit.error.date")
+	return time.Time{}, false
+}
+
+// parseDate reads a date as a date field sends it (2026-03-31) or as
+// people type it in German (31.3.2026), at midnight in loc.
+func parseDate(s string, loc *time.Location) (time.Time, bool) {
 	for _, layout := range []string{time.DateOnly, "2.1.2006"} {
-		if d, err := time.ParseInLocation(layout, s, berlin); err == nil && d.Year() >= 2000 && d.Year() < 10000 {
+		if d, err := time.ParseInLocation(layout, strings.TrimSpace(s), loc); err == nil && d.Year() < 10000 {
 			return d, true
 		}
 	}
-	p.Add(name, "audit.error.date")
 	return time.Time{}, false
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/smartregions/smartregions/internal/account"
+	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/org"
 )
 
@@ -90,6 +91,13 @@ func orgFixture(t *testing.T, s *Server) (slug string, admin, member func() stri
 		Email: "member@test.example", Status: org.Approved}, account.AuditEntry{}); err != nil {
 		t.Fatal(err)
 	}
+	// A published solution of the organisation under the same slug, for
+	// the routes /loesungen/{slug}/….
+	if _, err := s.DB.ImportSolution(ctx, catalog.Solution{ID: uuid.Must(uuid.NewV7()).String(), Slug: o.Slug, OrgID: o.ID,
+		ImportedFrom: "matrix/" + o.Slug}, catalog.Entry{Name: "Matrix", Short: "Matrix", Licence: "MIT", Maturity: "pilot",
+		Fields: []string{"mobility.parking"}, Delivery: []catalog.Delivery{{Model: catalog.OnPremises, Price: "free"}}}, account.AuditEntry{}); err != nil {
+		t.Fatal(err)
+	}
 	return o.Slug, admin, member
 }
 
@@ -147,6 +155,8 @@ func TestRouteAuthorization(t *testing.T) {
 			return c.orgRole != ""
 		case accessOrgAdmin:
 			return c.orgRole == "admin" || c.level == accessOperator
+		case accessOrgAdminCurator:
+			return c.orgRole == "admin" || c.level == accessCurator || c.level == accessOperator
 		}
 		return true
 	}

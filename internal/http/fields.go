@@ -46,14 +46,7 @@ func (s *Server) handleFieldList(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) handleFieldAdmin(w http.ResponseWriter, r *http.Request) error {
 	p := readParams(r, "erledigt")
-	done := ""
-	if v := p.str("erledigt"); v != "" {
-		if key, ok := fieldsDone[v]; ok {
-			done = s.t(r, key)
-		} else {
-			p.Add("erledigt", "error.param.unknown", "Name", "erledigt")
-		}
-	}
+	done := s.doneParam(r, p, fieldsDone)
 	if err := p.Err(); err != nil {
 		return err
 	}

@@ -48,13 +48,14 @@ var orgDone = map[string]string{
 	"beigetreten": "org.done.joined",
 }
 
-// doneParam reads ?erledigt= and returns its message ("" when absent).
-func (s *Server) doneParam(r *http.Request, p *params) string {
+// doneParam reads ?erledigt=, which redirects after an action carry, and
+// returns its message from messages ("" when absent).
+func (s *Server) doneParam(r *http.Request, p *params, messages map[string]string) string {
 	v := p.str("erledigt")
 	if v == "" {
 		return ""
 	}
-	key, ok := orgDone[v]
+	key, ok := messages[v]
 	if !ok {
 		p.Add("erledigt", "error.param.unknown", "Name", "erledigt")
 		return ""
@@ -196,7 +197,7 @@ func (s *Server) orgView(r *http.Request, slug string) (OrgView, error) {
 
 func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	p := readParams(r, "erledigt")
-	done := s.doneParam(r, p)
+	done := s.doneParam(r, p, orgDone)
 	if err := p.Err(); err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ type MembersView struct {
 
 func (s *Server) handleOrgMembers(w http.ResponseWriter, r *http.Request) error {
 	p := readParams(r, "erledigt")
-	done := s.doneParam(r, p)
+	done := s.doneParam(r, p, orgDone)
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -188,12 +188,7 @@ type MyOrgsView struct {
 
 func (s *Server) handleMyOrgs(w http.ResponseWriter, r *http.Request) error {
 	p := readParams(r, "erledigt")
-	done := ""
-	if v := p.str("erledigt"); v == "verlassen" {
-		done = s.t(r, "org.done.left")
-	} else if v != "" {
-		p.Add("erledigt", "error.param.unknown", "Name", "erledigt")
-	}
+	done := s.doneParam(r, p, map[string]string{"verlassen": "org.done.left"})
 	if err := p.Err(); err != nil {
 		return err
 	}

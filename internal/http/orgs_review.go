@@ -33,11 +33,7 @@ func (s *Server) handleReviewList(w http.ResponseWriter, r *http.Request) error 
 	if !p.v.Has("status") { // the queue; ?status= (empty) lists all
 		v.Status = org.Pending
 	}
-	if d := p.str("erledigt"); d == "entschieden" {
-		v.Done = s.t(r, "review.done")
-	} else if d != "" {
-		p.Add("erledigt", "error.param.unknown", "Name", "erledigt")
-	}
+	v.Done = s.doneParam(r, p, map[string]string{"entschieden": "review.done"})
 	after := p.id("nach")
 	if err := p.Err(); err != nil {
 		return err

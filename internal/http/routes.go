@@ -36,9 +36,12 @@ const (
 	// the authorisation test knows what to expect.
 	accessOrgMember
 	accessOrgAdmin
-	// accessOrgSelf: a member or admin of the organisation in the path,
-	// acting on their own membership (leaving).
+	// accessOrgSelf: a member or admin of the organisation in the path
+	// (leaving it; editing its solutions).
 	accessOrgSelf
+	// accessOrgAdminCurator: an admin of the organisation, a curator or
+	// an operator (archiving a solution).
+	accessOrgAdminCurator
 )
 
 // route is one entry of the route table.
@@ -112,7 +115,15 @@ func (s *Server) routeTable() []route {
 
 		// Solution catalogue.
 		{"GET /loesungen", accessPublic, h(s.handleSolutionList), false},
+		{"GET /loesungen/neu", accessUser, h(s.handleSolutionNewForm), false},
+		{"POST /loesungen", accessUser, h(s.handleSolutionCreate), false},
 		{"GET /loesungen/{slug}", accessPublic, h(s.handleSolutionView), false},
+		{"GET /loesungen/{slug}/bearbeiten", accessOrgSelf, h(s.handleSolutionEditForm), false},
+		{"POST /loesungen/{slug}/bearbeiten", accessOrgSelf, h(s.handleSolutionUpdate), false},
+		{"POST /loesungen/{slug}/einreichen", accessOrgSelf, h(s.handleSolutionSubmit), false},
+		{"POST /loesungen/{slug}/pruefung", accessCurator, h(s.handleSolutionReview), false},
+		{"POST /loesungen/{slug}/archivieren", accessOrgAdminCurator, h(s.handleSolutionArchive), false},
+		{"GET /kuratierung/loesungen", accessCurator, h(s.handleSolutionQueue), false},
 
 		// Fields of action.
 		{"GET /handlungsfelder", accessPublic, h(s.handleFieldList), false},

@@ -28,6 +28,9 @@ type SolutionView struct {
 	Demo     bool             // imported demo data
 	Now      time.Time
 	Labels   map[string]string
+	// What the user may do, and the outcome of the last action.
+	CanEdit, CanArchive, CanReview bool
+	Done, Alert                    string
 }
 
 // fieldLabels maps every field of action's key to its label in lang.
@@ -74,11 +77,29 @@ func (s *Server) handleSolutionList(w http.ResponseWriter, r *http.Request) erro
 	return s.render(w, r, "solutions", pg)
 }
 
+// solutionDone maps the ?erledigt= values of the solution page.
+var solutionDone = map[string]string{
+	"angelegt":    "solution.done.created",
+	"gespeichert": "solution.done.saved",
+	"eingereicht": "solution.done.submitted",
+	"geprueft":    "solution.done.reviewed",
+	"archiviert":  "solution.done.archived",
+}
+
 func (s *Server) handleSolutionView(w http.ResponseWriter, r *http.Request) error {
-	if p := readParams(r); p.Err() != nil {
-		return p.Err()
+	p := readParams(r, "erledigt")
+	done := s.doneParam(r, p, solutionDone)
+	if err := p.Err(); err != nil {
+		return err
 	}
-	sol, m, err := s.Solutions.Get(r.Context(), optionalUser(r), r.PathValue("slug"))
+	return s.renderSolution(w, r, http.StatusOK, done, "", nil)
+}
+
+// renderSolution shows a solution with the actions the user may take;
+// after a failed action, with its messages.
+func (s *Server) renderSolution(w http.ResponseWriter, r *http.Request, status int, done, alert string, fields map[string]string) error {
+	u := optionalUser(r)
+	sol, m, err := s.Solutions.Get(r.Context(), u, r.PathValue("slug"))
 	if err != nil {
 		return err
 	}
@@ -87,13 +108,21 @@ func (s *Server) handleSolutionView(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	v := SolutionView{Solution: sol, Version: sol.Published, Owner: m != nil, Demo: sol.ImportedFrom != "", Now: time.Now(),
-		Labels: fieldLabels(tree, langOf(r))}
-	if v.Owner || v.Version == nil {
+		Labels: fieldLabels(tree, langOf(r)), Done: done, Alert: alert,
+		CanEdit: catalog.Can(u, catalog.ActEdit, sol, m), CanArchive: catalog.Can(u, catalog.ActArchive, sol, m),
+		CanReview: catalog.Can(u, catalog.ActReview, sol, m) && sol.Working != nil && sol.Working.State == catalog.Submitted}
+	if v.Owner || v.CanReview || v.Version == nil {
 		v.Version = sol.Current()
 	}
 	pg := s.page(r, v.Version.Entry.Name)
+	if u != nil {
+		pg.CSRFToken = s.csrfToken(w, r)
+	}
+	pg.FieldErrors = fields
+	pg.Form = keptInput(r)
 	pg.Breadcrumbs = []web.Crumb{{Label: s.t(r, "nav.home"), Href: "/"}, {Label: s.t(r, "solutions.title"), Href: "/loesungen"},
 		{Label: v.Version.Entry.Name}}
 	pg.Data = v
-	return s.render(w, r, "solution", pg)
+	s.renderStatus(w, r, status, "solution", pg)
+	return nil
 }

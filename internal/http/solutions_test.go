@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/smartregions/smartregions/data"
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/catalog"
@@ -100,3 +102,8 @@ func TestSolutionCatalogue(t *testing.T) {
 
 // orgNew is a company to create.
 func orgNew(name string) org.NewOrg { return org.NewOrg{Kind: org.Company, Name: name} }
+
+// orgRequest is an approved claim of u to act for an organisation.
+func orgRequest(orgID string, u account.User) org.Request {
+	return org.Request{ID: uuid.Must(uuid.NewV7()).String(), OrgID: orgID, UserID: u.ID, Email: u.Email, Status: org.Approved}
+}

@@ -93,6 +93,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		"trimPrefix":  strings.TrimPrefix,
 		"contains":    slices.Contains[[]string],
 		"markdown":    r.markdown.render,
+		"inc":         func(i int) int { return i + 1 },
 	}
 }
 
