@@ -64,6 +64,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("RegisterConfirmLogin", e.testRegisterConfirmLogin)
 	t.Run("SSOLogin", e.testSSOLogin)
 	t.Run("Organisation", e.testOrgJourney)
+	t.Run("Solution", e.testSolutionJourney)
 }
 
 // newEnv serves the platform over a fresh SQLite database with the real
