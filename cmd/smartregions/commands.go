@@ -105,7 +105,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	accounts := account.NewService(db, mail.Accounts(mails), bundle, c.BaseURL, log)
 	srv, err := httpserver.New(ctx, httpserver.Deps{Config: *c, Log: log, DB: db, Regions: regions,
 		Feedback: feedback.NewService(db), Accounts: accounts, Mail: mails, SSO: ssoClient,
-		Orgs: org.NewService(db, regions, mail.Accounts(mails), bundle, c.BaseURL, log), Fields: fields, Solutions: solutions,
+		Orgs: org.NewService(db, regions, mail.Accounts(mails), bundle, c.BaseURL, log), Fields: fields, Solutions: solutions.WithMail(mail.Accounts(mails), bundle, c.BaseURL),
 		Bundle: bundle, Renderer: renderer, Version: versionString()})
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ type Orgs interface {
 	// EnsureOrg stores a verified organisation without members unless
 	// its slug exists.
 	EnsureOrg(ctx context.Context, o org.Organisation) (org.Organisation, error)
+	Members(ctx context.Context, orgID string) ([]org.Membership, error)
 }
 
 // Solutions holds the rules of catalogue entries and their curation.
@@ -26,8 +28,44 @@ type Solutions struct {
 	store  SolutionStore
 	orgs   Orgs
 	fields FieldStore
+	// Mail, when set, tells providers of the curators' decisions.
+	mail    account.Mailer
+	texts   account.Texts
+	baseURL string
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
+}
+
+// WithMail makes the service mail the admins of the providing
+// organisation when curators publish an entry or ask for changes; links
+// in the mails start with baseURL.
+func (s *Solutions) WithMail(m account.Mailer, texts account.Texts, baseURL string) *Solutions {
+	s.mail, s.texts, s.baseURL = m, texts, strings.TrimSuffix(baseURL, "/")
+	return s
+}
+
+// notify mails the organisation's admins; a failed mail is logged by the
+// mailer's job, it does not undo the decision.
+func (s *Solutions) notify(ctx context.Context, sol Solution, key, comment string) error {
+	if s.mail == nil {
+		return nil
+	}
+	members, err := s.orgs.Members(ctx, sol.OrgID)
+	if err != nil {
+		return err
+	}
+	name := sol.Current().Entry.Name
+	for _, m := range members {
+		if m.Role != org.Admin {
+			continue
+		}
+		kv := []any{"Name", name, "Comment", comment, "Link", s.baseURL + "/loesungen/" + sol.Slug}
+		if err := s.mail.Send(ctx, account.Mail{To: m.Email, Lang: "de", Kind: key,
+			Subject: s.texts.T("de", key+".subject", kv...), Text: s.texts.T("de", key+".text", kv...)}); err != nil {
+			return fmt.Errorf("catalog: mail %s: %w", key, err)
+		}
+	}
+	return nil
 }
 
 // NewSolutions returns the service.
@@ -166,15 +204,21 @@ func (s *Solutions) Review(ctx context.Context, u account.User, slug string, loc
 	comment = strings.TrimSpace(comment)
 	details := map[string]any{"version": sol.Working.Number, "comment": comment}
 	if publish {
-		return s.store.PublishWorking(ctx, sol.ID, lock, u.ID, solutionAudit(u, "catalog.solution_published", sol.ID, m, details))
+		if err := s.store.PublishWorking(ctx, sol.ID, lock, u.ID, solutionAudit(u, "catalog.solution_published", sol.ID, m, details)); err != nil {
+			return err
+		}
+		return s.notify(ctx, sol, "catalog.mail.published", comment)
 	}
 	var v apperr.Validation
 	v.Text("comment", comment, maxFreeText, true)
 	if err := v.Err(); err != nil {
 		return err
 	}
-	return s.store.SetWorkingState(ctx, sol.ID, lock, []string{Submitted}, ChangesRequested, comment, u.ID,
-		solutionAudit(u, "catalog.solution_changes_requested", sol.ID, m, details))
+	if err := s.store.SetWorkingState(ctx, sol.ID, lock, []string{Submitted}, ChangesRequested, comment, u.ID,
+		solutionAudit(u, "catalog.solution_changes_requested", sol.ID, m, details)); err != nil {
+		return err
+	}
+	return s.notify(ctx, sol, "catalog.mail.changes", comment)
 }
 
 // Archive takes a solution out of the catalogue with a reason; it is

@@ -193,6 +193,7 @@ var axeGroups = []axeGroup{
 		{"NewSolutionErrors", then(get("/loesungen/neu"), "save an empty entry", 400, chromedp.Click(chromedp.CSS(`main form[action="/loesungen"] button[type="submit"]`)))},
 		{"SolutionDraft", getFor(func(lang string) string { return "/loesungen/entwurf-" + lang })},
 		{"SolutionEdit", getFor(func(lang string) string { return "/loesungen/entwurf-" + lang + "/bearbeiten" })},
+		{"SolutionVersions", getFor(func(lang string) string { return "/loesungen/entwurf-" + lang + "/fassungen" })},
 	}},
 	{name: "Curator", signIn: signInCurator, pages: []axePage{
 		{"Queue", get("/kuratierung/verifizierungen")},

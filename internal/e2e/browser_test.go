@@ -168,7 +168,7 @@ func newServer(t *testing.T, e *env) *httpserver.Server {
 	s, err := httpserver.New(ctx, httpserver.Deps{Config: cfg, Log: log, DB: e.db,
 		Regions: regions, Feedback: feedback.NewService(e.db), Bundle: bundle,
 		Accounts: account.NewService(e.db, mail.Accounts(mails), bundle, cfg.BaseURL, log), Mail: mails,
-		Orgs: e.orgs, Fields: fields, Solutions: solutions, SSO: client, Renderer: renderer, Version: "test"})
+		Orgs: e.orgs, Fields: fields, Solutions: solutions.WithMail(mail.Accounts(mails), bundle, cfg.BaseURL), SSO: client, Renderer: renderer, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func newServerOn(tb testing.TB, db *store.DB) *Server {
 	}
 	s, err := New(context.Background(), Deps{Config: cfg, Log: log, DB: db, Regions: regions,
 		Feedback: feedback.NewService(db), Accounts: account.NewService(db, box, bundle, cfg.BaseURL, log), Mail: mails,
-		Orgs: org.NewService(db, regions, box, bundle, cfg.BaseURL, log), Fields: fields, Solutions: catalog.NewSolutions(db, db, db),
+		Orgs: org.NewService(db, regions, box, bundle, cfg.BaseURL, log), Fields: fields, Solutions: catalog.NewSolutions(db, db, db).WithMail(box, bundle, cfg.BaseURL),
 		Bundle: bundle, Renderer: renderer, Version: "test"})
 	if err != nil {
 		tb.Fatal(err)

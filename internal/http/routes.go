@@ -121,6 +121,7 @@ func (s *Server) routeTable() []route {
 		{"GET /loesungen/{slug}/bearbeiten", accessOrgSelf, h(s.handleSolutionEditForm), false},
 		{"POST /loesungen/{slug}/bearbeiten", accessOrgSelf, h(s.handleSolutionUpdate), false},
 		{"POST /loesungen/{slug}/einreichen", accessOrgSelf, h(s.handleSolutionSubmit), false},
+		{"GET /loesungen/{slug}/fassungen", accessOrgMember, h(s.handleSolutionVersions), false},
 		{"POST /loesungen/{slug}/pruefung", accessCurator, h(s.handleSolutionReview), false},
 		{"POST /loesungen/{slug}/archivieren", accessOrgAdminCurator, h(s.handleSolutionArchive), false},
 		{"GET /kuratierung/loesungen", accessCurator, h(s.handleSolutionQueue), false},

@@ -230,3 +230,55 @@ func (s *Server) handleSolutionQueue(w http.ResponseWriter, r *http.Request) err
 	pg.Data = SolutionQueueView{Items: items}
 	return s.render(w, r, "solution_queue", pg)
 }
+
+// VersionsView is the Data of the "solution_versions" page.
+type VersionsView struct {
+	Solution catalog.Solution
+	Versions []catalog.Version
+	A, B     *catalog.Version // compared: older A with newer B
+	Changes  []catalog.Change
+}
+
+// handleSolutionVersions lists every version of an entry and the
+// differences between two of them (?a=1&b=2; by default the newest two).
+func (s *Server) handleSolutionVersions(w http.ResponseWriter, r *http.Request) error {
+	p := readParams(r, "a", "b")
+	a, b := p.int("a", 0, 1, 1<<30), p.int("b", 0, 1, 1<<30)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	u := userOf(r).user
+	sol, _, err := s.Solutions.Get(r.Context(), &u, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	versions, err := s.Solutions.Versions(r.Context(), u, sol.Slug)
+	if err != nil {
+		return err
+	}
+	v := VersionsView{Solution: sol, Versions: versions}
+	find := func(n int) *catalog.Version {
+		for i := range versions {
+			if versions[i].Number == n {
+				return &versions[i]
+			}
+		}
+		return nil
+	}
+	switch {
+	case a == 0 && b == 0 && len(versions) > 1:
+		v.B, v.A = &versions[0], &versions[1] // newest first
+	case a != 0 || b != 0:
+		if v.A, v.B = find(a), find(b); v.A == nil || v.B == nil {
+			return apperr.New(apperr.NotFound, "solution.error.version")
+		}
+	}
+	if v.A != nil {
+		v.Changes = catalog.Diff(v.A.Entry, v.B.Entry)
+	}
+	pg := s.page(r, s.t(r, "solution.versions.title", "Name", sol.Current().Entry.Name))
+	pg.Breadcrumbs = []web.Crumb{{Label: s.t(r, "nav.home"), Href: "/"}, {Label: s.t(r, "solutions.title"), Href: "/loesungen"},
+		{Label: sol.Current().Entry.Name, Href: "/loesungen/" + sol.Slug}, {Label: s.t(r, "solution.versions.short")}}
+	pg.Data = v
+	return s.render(w, r, "solution_versions", pg)
+}

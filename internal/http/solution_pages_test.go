@@ -82,6 +82,9 @@ func TestSolutionWorkflow(t *testing.T) {
 		if code, _, _ = curator.post(page, page+"/pruefung", url.Values{"lock": {lock}, "decision": {"changes"}, "comment": {"Bitte Hosting-Anbieter nennen."}}); code != http.StatusSeeOther {
 			t.Fatalf("request changes: %d", code)
 		}
+		if m := inboxOf(s).lastTo(t, "eva@parken.example"); !strings.Contains(m.Subject, "Änderungen erbeten") || !strings.Contains(m.Text, "Bitte Hosting-Anbieter nennen.") {
+			t.Fatalf("change request mail %+v", m)
+		}
 		// A second curator with the same, now stale form is told so.
 		code, body, _ = curator.post(page, page+"/pruefung", url.Values{"lock": {lock}, "decision": {"publish"}})
 		wantPage(t, "stale review", code, body, http.StatusConflict, "anderen Zustand")
@@ -102,9 +105,30 @@ func TestSolutionWorkflow(t *testing.T) {
 		if code, _, _ = curator.post(page, page+"/pruefung", url.Values{"lock": {lockIn(t, body)}, "decision": {"publish"}}); code != http.StatusSeeOther {
 			t.Fatalf("publish: %d", code)
 		}
+		if m := inboxOf(s).lastTo(t, "eva@parken.example"); !strings.Contains(m.Subject, "Veröffentlicht") || !strings.Contains(m.Text, page) {
+			t.Fatalf("publication mail %+v", m)
+		}
 		code, body, _ = anon.get(page)
 		wantPage(t, "published", code, body, http.StatusOK, "Rechenzentrum Süd", "Fassung 1, veröffentlicht")
 
+		// A change after publication is version 2; the versions page shows the difference.
+		_, body, _ = eva.get(page + "/bearbeiten")
+		fix.Set("short", "Freie Parkplätze in Echtzeit, auch für Reisebusse.")
+		fix.Set("lock", lockIn(t, body))
+		if code, _, _ = eva.post(page+"/bearbeiten", page+"/bearbeiten", fix); code != http.StatusSeeOther {
+			t.Fatalf("change the published entry: %d", code)
+		}
+		code, body, _ = eva.get(page + "/fassungen")
+		wantPage(t, "versions", code, body, http.StatusOK, "Unterschiede zwischen Fassung 1 und 2", "auch für Reisebusse", "Kurzbeschreibung")
+		if code, _, _ = eva.get(page + "/fassungen?a=1&b=7"); code != http.StatusNotFound {
+			t.Fatalf("unknown version: %d", code)
+		}
+		if code, body, _ = anon.get(page); !strings.Contains(body, "Freie Parkplätze in Echtzeit anzeigen.") {
+			t.Fatalf("the published version is not what visitors see: %d", code)
+		}
+		if code, _, _ = newBrowserAs(t, s, "neugierig@example.org").get(page + "/fassungen"); code != http.StatusForbidden {
+			t.Fatalf("outsider reads versions: %d", code)
+		}
 		if code, _, _ = newBrowserAs(t, s, "fremd@example.org").get(page + "/bearbeiten"); code != http.StatusForbidden {
 			t.Fatalf("outsider edits: %d", code)
 		}
