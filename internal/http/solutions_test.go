@@ -12,6 +12,7 @@ import (
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/org"
+	"github.com/smartregions/smartregions/internal/publiccode"
 	"github.com/smartregions/smartregions/internal/store"
 	"github.com/smartregions/smartregions/internal/store/storetest"
 )
@@ -45,6 +46,25 @@ func TestSolutionCatalogue(t *testing.T) {
 		wantPage(t, "page", code, body, http.StatusOK, first.Name, "Beispieldaten: Dieser Eintrag", "Eigener Betrieb", "kostenlos", first.Licence)
 		if rec := get(t, s, "/api/v1/solutions/"+first.Slug); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"slug":"`+first.Slug+`"`) {
 			t.Fatalf("API view: %d", rec.Code)
+		}
+
+		// Harvesting: the feed with ETag, and each entry as publiccode.yml.
+		rec = get(t, s, "/api/v1/feed")
+		var fd feed
+		if err := json.Unmarshal(rec.Body.Bytes(), &fd); err != nil || rec.Code != 200 || fd.Total != n || rec.Header().Get("ETag") == "" ||
+			rec.Header().Get("Last-Modified") == "" || fd.Items[0].PublicCodeURL != "http://platform.test/loesungen/"+fd.Items[0].Slug+"/publiccode.yml" {
+			t.Fatalf("feed: %d %v %+v", rec.Code, err, rec.Header())
+		}
+		if again := get(t, s, "/api/v1/feed", "If-None-Match: "+rec.Header().Get("ETag")); again.Code != http.StatusNotModified || again.Body.Len() != 0 {
+			t.Fatalf("feed with If-None-Match: %d", again.Code)
+		}
+		if again := get(t, s, "/api/v1/feed", "If-Modified-Since: "+rec.Header().Get("Last-Modified")); again.Code != http.StatusNotModified {
+			t.Fatalf("feed with If-Modified-Since: %d", again.Code)
+		}
+		rec = get(t, s, "/loesungen/"+first.Slug+"/publiccode.yml")
+		if f, problems := publiccode.Parse(rec.Body.Bytes()); rec.Code != 200 || f == nil || publiccode.HasErrors(problems) ||
+			!strings.HasPrefix(rec.Header().Get("Content-Type"), "application/yaml") || f.Software.Name != first.Name {
+			t.Fatalf("publiccode.yml: %d %v\n%s", rec.Code, problems, rec.Body)
 		}
 
 		// Search by name and filter by field of action.
