@@ -20,19 +20,27 @@ var _ catalog.SolutionStore = (*DB)(nil)
 const versionColumns = `v.number, v.entry, v.state, v.comment, v.created_by, v.created_at, v.updated_at, v.submitted_at, v.decided_by, v.decided_at`
 
 func scanVersion(sc interface{ Scan(...any) error }) (catalog.Version, error) {
+	var v catalog.Version
+	err := scanVersionInto(sc, &v)
+	return v, err
+}
+
+// scanVersionInto scans the columns before (into before) and then
+// versionColumns into v.
+func scanVersionInto(sc interface{ Scan(...any) error }, v *catalog.Version, before ...any) error {
 	var (
-		v                  catalog.Version
 		entry              string
 		submitted, decided nullTime
 	)
-	if err := sc.Scan(&v.Number, &entry, &v.State, &v.Comment, &v.CreatedBy, &v.Created, &v.Updated, &submitted, &v.DecidedBy, &decided); err != nil {
-		return v, err
+	dest := append(before, &v.Number, &entry, &v.State, &v.Comment, &v.CreatedBy, &v.Created, &v.Updated, &submitted, &v.DecidedBy, &decided)
+	if err := sc.Scan(dest...); err != nil {
+		return err
 	}
 	v.Created, v.Updated, v.Submitted, v.Decided = v.Created.UTC(), v.Updated.UTC(), submitted.ptr(), decided.ptr()
 	if err := json.Unmarshal([]byte(entry), &v.Entry); err != nil {
-		return v, fmt.Errorf("store: version %d: entry: %w", v.Number, err)
+		return fmt.Errorf("store: version %d: entry: %w", v.Number, err)
 	}
-	return v, nil
+	return nil
 }
 
 func (tx *Tx) version(ctx context.Context, id string, number sql.NullInt64) (*catalog.Version, error) {
@@ -357,12 +365,30 @@ func (db *DB) PublishedSolutions(ctx context.Context, q catalog.ListQuery) (cata
 			where += ` AND (s.name_key, s.id) > (SELECT a.name_key, a.id FROM solutions a WHERE a.id = ?)`
 			args = append(args, q.After)
 		}
-		ids, err := tx.strings(ctx, `SELECT s.id FROM solutions s WHERE `+where+` ORDER BY s.name_key, s.id LIMIT ?`, append(args, q.Limit+1)...)
+		// One query for the page: the solutions with their published
+		// versions (the working versions are not public).
+		rows, err := tx.query(ctx, `SELECT s.id, s.slug, s.org_id, o.slug, o.name, o.kind, s.lock_version, s.created_at, s.imported_from, `+
+			versionColumns+` FROM solutions s JOIN organisations o ON o.id = s.org_id
+			JOIN solution_versions v ON v.solution_id = s.id AND v.number = s.published_version
+			WHERE `+where+` ORDER BY s.name_key, s.id LIMIT ?`, append(args, q.Limit+1)...)
 		if err != nil {
 			return err
 		}
-		page.Items, err = tx.solutionsByID(ctx, ids)
-		return err
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				sol  catalog.Solution
+				kind string
+				v    catalog.Version
+			)
+			err := scanVersionInto(rows, &v, &sol.ID, &sol.Slug, &sol.OrgID, &sol.OrgSlug, &sol.OrgName, &kind, &sol.Lock, &sol.Created, &sol.ImportedFrom)
+			if err != nil {
+				return err
+			}
+			sol.OrgKind, sol.Created, sol.Published = org.Kind(kind), sol.Created.UTC(), &v
+			page.Items = append(page.Items, sol)
+		}
+		return rows.Err()
 	})
 	if err != nil {
 		return page, fmt.Errorf("store: published solutions: %w", err)
