@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/github/go-spdx/v2/spdxexp"
 )
@@ -55,6 +57,26 @@ func CheckLicence(expr string) (ok bool, unknown []string) {
 // OSI-approved licences only: one of the alternatives of an OR, all parts
 // of an AND. Proprietary terms (LicenseRef-…) are not open source.
 func OpenSource(expr string) bool {
+	if v, ok := openSourceCache.Load(expr); ok {
+		return v.(bool)
+	}
+	oss := openSource(expr)
+	// Few distinct expressions exist; the bound only guards memory
+	// against a flood of invented ones.
+	if openSourceCacheSize.Add(1) <= 10000 {
+		openSourceCache.Store(expr, oss)
+	}
+	return oss
+}
+
+// openSourceCache remembers OpenSource: deciding it compares licence
+// ranges and costs up to a millisecond, and every list of solutions asks.
+var (
+	openSourceCache     sync.Map
+	openSourceCacheSize atomic.Int64
+)
+
+func openSource(expr string) bool {
 	if ok, _ := CheckLicence(expr); !ok {
 		return false
 	}
