@@ -76,6 +76,10 @@ func (s *Solutions) ImportPublicCode(ctx context.Context, fsys fs.FS, dir, sourc
 		return nil, fmt.Errorf("catalog: import %s: %w", dir, err)
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	known, err := s.knownFields(ctx) // once for the whole directory
+	if err != nil {
+		return nil, err
+	}
 	var out []ImportResult
 	for _, de := range entries {
 		name := de.Name()
@@ -95,7 +99,7 @@ func (s *Solutions) ImportPublicCode(ctx context.Context, fsys fs.FS, dir, sourc
 		}
 		e, notes := FromPublicCode(&f.Software)
 		r.Notes = notes
-		if r.Err = s.check(ctx, &e); r.Err != nil {
+		if r.Err = e.Check(known, s.Now().UTC()); r.Err != nil {
 			out = append(out, r)
 			continue
 		}
@@ -124,15 +128,11 @@ func (s *Solutions) List(ctx context.Context, q ListQuery) (Page, error) {
 		v.Add("q", "form.error.too_long", "Max", 100)
 	}
 	if q.Field != "" {
-		flat, err := s.fields.Fields(ctx)
+		known, err := s.knownFields(ctx)
 		if err != nil {
 			return Page{}, err
 		}
-		known := false
-		for _, f := range flat {
-			known = known || f.Key == q.Field
-		}
-		if !known {
+		if !known[q.Field] {
 			v.Add("field", "catalog.error.field_unknown", "Key", q.Field)
 		}
 	}

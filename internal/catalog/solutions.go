@@ -80,15 +80,24 @@ func solutionAudit(u account.User, action, id string, m account.Meta, details ma
 
 // check validates an entry against the current taxonomy.
 func (s *Solutions) check(ctx context.Context, e *Entry) error {
-	flat, err := s.fields.Fields(ctx)
+	known, err := s.knownFields(ctx)
 	if err != nil {
 		return err
+	}
+	return e.Check(known, s.Now().UTC())
+}
+
+// knownFields returns the set of field-of-action keys.
+func (s *Solutions) knownFields(ctx context.Context) (map[string]bool, error) {
+	flat, err := s.fields.Fields(ctx)
+	if err != nil {
+		return nil, err
 	}
 	known := map[string]bool{}
 	for _, f := range flat {
 		known[f.Key] = true
 	}
-	return e.Check(known, s.Now().UTC())
+	return known, nil
 }
 
 // membership returns u's membership in an organisation, nil when none.
