@@ -115,6 +115,7 @@ func (s *Server) routeTable() []route {
 
 		// Solution catalogue.
 		{"GET /loesungen", accessPublic, h(s.handleSolutionList), false},
+		{"GET /loesungen.csv", accessPublic, h(s.handleSolutionCSV), false},
 		{"GET /loesungen/neu", accessUser, h(s.handleSolutionNewForm), false},
 		{"POST /loesungen", accessUser, h(s.handleSolutionCreate), false},
 		{"GET /loesungen/{slug}", accessPublic, h(s.handleSolutionView), false},

@@ -2,10 +2,13 @@ package http
 
 import (
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/smartregions/smartregions/internal/catalog"
@@ -111,4 +114,62 @@ func (s *Server) handleAPIFeed(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(append(body, '\n'))
 	return nil
+}
+
+// csvCell guards a cell against formula injection: spreadsheet programs
+// run cells that start with =, +, - or @ as formulas.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// handleSolutionCSV serves the published catalogue as CSV (UTF-8 with a
+// byte order mark, so that spreadsheet programs read the umlauts).
+func (s *Server) handleSolutionCSV(w http.ResponseWriter, r *http.Request) error {
+	if p := readParams(r); p.Err() != nil {
+		return p.Err()
+	}
+	now := time.Now()
+	var rows [][]string
+	for after := ""; ; {
+		page, err := s.Solutions.List(r.Context(), catalog.ListQuery{After: after, Limit: 200})
+		if err != nil {
+			return err
+		}
+		for _, sol := range page.Items {
+			a := apiSolutionOf(sol, now)
+			var models []string
+			for _, d := range a.Delivery {
+				models = append(models, d.Model)
+			}
+			published := ""
+			if a.PublishedAt != nil {
+				published = a.PublishedAt.Format("2006-01-02")
+			}
+			rows = append(rows, []string{a.Slug, a.Name, a.Short, a.Organisation.Name, strings.Join(a.Fields, " "), a.Licence,
+				strconv.FormatBool(a.Badges.OpenSource), a.Repository, a.Website, strings.Join(models, " "),
+				strconv.FormatBool(a.Badges.HostedInGermany), strconv.FormatBool(a.Badges.BSIC5), strconv.FormatBool(a.Badges.BITVStatement),
+				a.Maturity, strconv.Itoa(a.Version), published, strconv.FormatBool(a.Demo), s.Config.BaseURL + "/loesungen/" + a.Slug})
+		}
+		if page.Next == "" {
+			break
+		}
+		after = page.Next
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="smartregions-loesungen-`+now.Format("2006-01-02")+`.csv"`)
+	w.Write([]byte("\uFEFF"))
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"slug", "name", "short", "organisation", "fields", "licence", "open_source", "repository", "website", "delivery",
+		"hosted_in_germany", "bsi_c5", "bitv_statement", "maturity", "version", "published_at", "demo", "url"})
+	for _, row := range rows {
+		for i := range row {
+			row[i] = csvCell(row[i])
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
 }

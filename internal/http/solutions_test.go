@@ -1,6 +1,7 @@
 package http
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -65,6 +66,16 @@ func TestSolutionCatalogue(t *testing.T) {
 		if f, problems := publiccode.Parse(rec.Body.Bytes()); rec.Code != 200 || f == nil || publiccode.HasErrors(problems) ||
 			!strings.HasPrefix(rec.Header().Get("Content-Type"), "application/yaml") || f.Software.Name != first.Name {
 			t.Fatalf("publiccode.yml: %d %v\n%s", rec.Code, problems, rec.Body)
+		}
+
+		// The catalogue as CSV: a header and one row per published entry.
+		rec = get(t, s, "/loesungen.csv")
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(rec.Body.String(), "\uFEFF"))).ReadAll()
+		if err != nil || rec.Code != 200 || len(rows) != n+1 || rows[0][0] != "slug" || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv") {
+			t.Fatalf("CSV: %d %d rows %v", rec.Code, len(rows), err)
+		}
+		if csvCell("=HYPERLINK(1)") != "'=HYPERLINK(1)" || csvCell("Parken") != "Parken" {
+			t.Error("formula injection not guarded")
 		}
 
 		// Search by name and filter by field of action.
