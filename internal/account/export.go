@@ -97,7 +97,19 @@ type ExportToken struct {
 	RevokedAt  *time.Time `json:"revoked_at"`
 }
 
-// ExportAudit is an audit entry in which the user acted or was acted on.
+// Export returns the entry as the export and the API write it: details
+// are an empty object rather than null when there are none.
+func (a AuditEntry) Export() ExportAudit {
+	details := a.Details
+	if details == nil {
+		details = map[string]any{}
+	}
+	return ExportAudit{ID: a.ID, At: a.At, ActorID: a.ActorID, ActorLabel: a.ActorLabel, Action: a.Action,
+		ObjectType: a.ObjectType, ObjectID: a.ObjectID, Details: details, IP: a.IP}
+}
+
+// ExportAudit is an audit entry in JSON: in a user's data export, those in
+// which the user acted or was acted on; in the operators' API, any.
 type ExportAudit struct {
 	ID         string         `json:"id"`
 	At         time.Time      `json:"at"`
@@ -159,12 +171,7 @@ func (s *Service) Export(ctx context.Context, userID string) (Export, error) {
 			ExpiresAt: x.Expires, LastUsedAt: x.LastUsed, RevokedAt: x.Revoked})
 	}
 	for _, x := range d.Audit {
-		details := x.Details
-		if details == nil {
-			details = map[string]any{}
-		}
-		e.AuditLog = append(e.AuditLog, ExportAudit{ID: x.ID, At: x.At, ActorID: x.ActorID, ActorLabel: x.ActorLabel,
-			Action: x.Action, ObjectType: x.ObjectType, ObjectID: x.ObjectID, Details: details, IP: x.IP})
+		e.AuditLog = append(e.AuditLog, x.Export())
 	}
 	for _, x := range d.Mails {
 		e.Mails = append(e.Mails, ExportMail{ID: x.ID, CreatedAt: x.Created, Kind: x.Kind, Lang: x.Lang, Subject: x.Subject,

@@ -1,9 +1,6 @@
 package http
 
 import (
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"time"
 
@@ -32,18 +29,9 @@ func apiUserOf(u account.User) apiUser {
 		Roles: roles, CreatedAt: u.Created}
 }
 
-// apiAuditEntry is an audit log entry in the JSON API.
-type apiAuditEntry struct {
-	ID         string         `json:"id"`
-	At         time.Time      `json:"at"`
-	ActorID    string         `json:"actor_id"`
-	ActorLabel string         `json:"actor_label"`
-	Action     string         `json:"action"`
-	ObjectType string         `json:"object_type"`
-	ObjectID   string         `json:"object_id"`
-	Details    map[string]any `json:"details"`
-	IP         string         `json:"ip"`
-}
+// apiAuditEntry is an audit log entry in the JSON API, written as in the
+// data export.
+type apiAuditEntry = account.ExportAudit
 
 func (s *Server) handleAPIUserList(w http.ResponseWriter, r *http.Request) error {
 	p := readParams(r, append(userFilterParams, "limit")...)
@@ -79,22 +67,10 @@ func (s *Server) handleAPIUserRoles(w http.ResponseWriter, r *http.Request) erro
 	var body struct {
 		Roles *[]account.Role `json:"roles"`
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxRolesBody))
-	dec.DisallowUnknownFields()
+	if err := decodeJSON(w, r, maxRolesBody, &body); err != nil {
+		return err
+	}
 	var v apperr.Validation
-	if err := dec.Decode(&body); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			v.Add("body", "error.body.too_large", "Max", maxRolesBody)
-		} else {
-			v.Add("body", "error.body.json")
-		}
-		return v.Err()
-	}
-	if dec.Decode(&struct{}{}) != io.EOF {
-		v.Add("body", "error.body.json")
-		return v.Err()
-	}
 	if body.Roles == nil {
 		v.Add("roles", "form.error.required")
 		return v.Err()
@@ -120,12 +96,7 @@ func (s *Server) handleAPIAuditLog(w http.ResponseWriter, r *http.Request) error
 	}
 	out := list[apiAuditEntry]{Items: make([]apiAuditEntry, 0, len(res.Items)), Total: res.Total}
 	for _, e := range res.Items {
-		details := e.Details
-		if details == nil {
-			details = map[string]any{}
-		}
-		out.Items = append(out.Items, apiAuditEntry{ID: e.ID, At: e.At, ActorID: e.ActorID, ActorLabel: e.ActorLabel, Action: e.Action,
-			ObjectType: e.ObjectType, ObjectID: e.ObjectID, Details: details, IP: e.IP})
+		out.Items = append(out.Items, e.Export())
 	}
 	if c := res.Next; c != nil {
 		out.Next = encodeOpaque(auditCursor{At: c.At, ID: c.ID})
