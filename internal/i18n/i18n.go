@@ -1,7 +1,8 @@
 // Package i18n holds the user interface texts in German and English and
 // chooses the language of a request.
 //
-// Messages live in locales/<lang>.json with flat dotted keys
+// Messages live in locales/<lang>.json, and for larger areas of the
+// product in locales/<area>.<lang>.json, with flat dotted keys
 // ("nav.municipalities"). A value is either a string or, for texts that
 // depend on a number, an object with the plural forms "one" and "other".
 // Values are Go text/template strings: T("de", "list.total", "Count", 3)
@@ -12,6 +13,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"sync"
 
@@ -42,18 +44,37 @@ func Load() (*Bundle, error) {
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
 	bundle := &Bundle{localizers: make(map[string]*goi18n.Localizer, len(Supported)), keys: map[string]bool{}}
 	for _, lang := range Supported {
-		mf, err := b.LoadMessageFileFS(locales, "locales/"+lang+".json")
+		files, err := localeFiles(lang)
 		if err != nil {
-			return nil, fmt.Errorf("i18n: load %s: %w", lang, err)
+			return nil, err
 		}
-		if lang == Default {
-			for _, m := range mf.Messages {
-				bundle.keys[m.ID] = true
+		for _, name := range files {
+			mf, err := b.LoadMessageFileFS(locales, name)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: load %s: %w", name, err)
+			}
+			if lang == Default {
+				for _, m := range mf.Messages {
+					if bundle.keys[m.ID] {
+						return nil, fmt.Errorf("i18n: %s: key %q is defined twice", name, m.ID)
+					}
+					bundle.keys[m.ID] = true
+				}
 			}
 		}
 		bundle.localizers[lang] = goi18n.NewLocalizer(b, lang)
 	}
 	return bundle, nil
+}
+
+// localeFiles lists the message files of lang: locales/<lang>.json first,
+// then locales/<area>.<lang>.json in name order.
+func localeFiles(lang string) ([]string, error) {
+	areas, err := fs.Glob(locales, "locales/*."+lang+".json")
+	if err != nil {
+		return nil, fmt.Errorf("i18n: list %s: %w", lang, err)
+	}
+	return append([]string{"locales/" + lang + ".json"}, areas...), nil
 }
 
 // T returns the text for key in lang. kv are pairs of template data names

@@ -13,16 +13,33 @@ import (
 // texts; plural objects count as one key whose forms must all be filled.
 func flatten(t *testing.T, lang string) map[string]bool {
 	t.Helper()
-	raw, err := locales.ReadFile("locales/" + lang + ".json")
+	files, err := localeFiles(lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	for _, name := range files {
+		flattenFile(t, name, lang, keys)
+	}
+	return keys
+}
+
+// flattenFile adds the keys of one message file to keys, failing on a key
+// that another file of the language defines already.
+func flattenFile(t *testing.T, name, lang string, keys map[string]bool) {
+	t.Helper()
+	raw, err := locales.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var m map[string]any
 	if err := json.Unmarshal(raw, &m); err != nil {
-		t.Fatalf("%s.json: %v", lang, err)
+		t.Fatalf("%s: %v", name, err)
 	}
-	keys := make(map[string]bool, len(m))
 	for k, v := range m {
+		if keys[k] {
+			t.Errorf("%s: %q is defined in another file too", name, k)
+		}
 		keys[k] = true
 		switch v := v.(type) {
 		case string:
@@ -42,7 +59,6 @@ func flatten(t *testing.T, lang string) map[string]bool {
 			t.Errorf("%s.json: %q has type %T; want string or plural object", lang, k, v)
 		}
 	}
-	return keys
 }
 
 func TestLocalesHaveSameKeys(t *testing.T) {
