@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"text/tabwriter"
+	"time"
 
 	"github.com/smartregions/smartregions/data"
 	"github.com/smartregions/smartregions/internal/account"
@@ -83,15 +84,18 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	mails, runner, err := startMail(ctx, c, db, log)
+	mails, bg, err := startMail(c, db)
+	if err != nil {
+		return err
+	}
+	every(bg, catalog.NewEvidenceWorker(catalog.NewEvidenceWarner(db, db, db, db, mail.Accounts(mails), bundle, c.BaseURL)),
+		catalog.EvidenceArgs{}, 24*time.Hour)
+	runner, err := bg.start(ctx, db, log)
 	if err != nil {
 		return err
 	}
 	// The job runner stops after the server and before the database closes.
 	defer func() {
-		if runner == nil {
-			return
-		}
 		sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
 		defer cancel()
 		if err := runner.Stop(sctx); err != nil {

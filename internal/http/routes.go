@@ -175,6 +175,12 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/solutions", accessPublic, h(s.handleAPISolutionList), false},
 		{"GET /api/v1/feed", accessPublic, h(s.handleAPIFeed), false},
 		{"GET /api/v1/solutions/{slug}", accessPublic, h(s.handleAPISolutionView), false},
+		{"POST /api/v1/solutions", accessUser, h(s.handleAPISolutionCreate), false},
+		{"PUT /api/v1/solutions/{slug}", accessOrgSelf, h(s.handleAPISolutionUpdate), false},
+		{"POST /api/v1/solutions/{slug}/submit", accessOrgSelf, h(s.handleAPISolutionSubmit), false},
+		{"POST /api/v1/solutions/{slug}/review", accessCurator, h(s.handleAPISolutionReview), false},
+		{"POST /api/v1/solutions/{slug}/archive", accessOrgAdminCurator, h(s.handleAPISolutionArchive), false},
+		{"GET /api/v1/solutions/{slug}/versions", accessOrgMember, h(s.handleAPISolutionVersions), false},
 		{"GET /api/v1/fields-of-action", accessPublic, h(s.handleAPIFieldList), false},
 		{"GET /api/openapi.json", accessPublic, h(s.handleOpenAPI), false},
 

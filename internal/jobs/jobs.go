@@ -46,6 +46,10 @@ type Config struct {
 	StopTimeout time.Duration
 	// Logger receives River's logs; nil means slog.Default().
 	Logger *slog.Logger
+	// Periodic are the jobs inserted on a schedule (sweeps and warnings).
+	// Among several instances only River's elected leader inserts them, so
+	// each runs once per interval for the whole platform.
+	Periodic []*river.PeriodicJob
 }
 
 // Runner owns the River client of one instance.
@@ -85,9 +89,10 @@ func New(ctx context.Context, db *store.DB, workers *river.Workers, cfg Config) 
 		// reading a notification table every 50 ms through the single
 		// writer connection. Polling for jobs costs less. (riverdatabasesql
 		// without a pgx listener pool polls on PostgreSQL anyway.)
-		PollOnly:    true,
-		RetryPolicy: cfg.RetryPolicy,
-		Logger:      logger,
+		PollOnly:     true,
+		RetryPolicy:  cfg.RetryPolicy,
+		Logger:       logger,
+		PeriodicJobs: cfg.Periodic,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: client: %w", err)

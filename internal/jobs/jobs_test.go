@@ -259,3 +259,27 @@ func TestTwoInstances(t *testing.T) {
 		})
 	}
 }
+
+// TestPeriodic runs a periodic job when the runner starts (and then once
+// per interval), on both databases.
+func TestPeriodic(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := &countWorker{runs: map[int]int{}}
+		workers := river.NewWorkers()
+		river.AddWorker(workers, w)
+		cfg := testConfig()
+		cfg.Periodic = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return countArgs{N: 11}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
+		r, err := jobs.New(context.Background(), db, workers, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, cancelSub := r.Client().Subscribe(river.EventKindJobCompleted)
+		defer cancelSub()
+		start(t, r)
+		waitEvents(t, events, 1)
+		if w.count(11) != 1 {
+			t.Fatalf("periodic job ran %d times", w.count(11))
+		}
+	})
+}
