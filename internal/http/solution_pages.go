@@ -3,7 +3,9 @@ package http
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"time"
 
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/catalog"
@@ -214,20 +216,44 @@ func (s *Server) handleSolutionArchive(w http.ResponseWriter, r *http.Request) e
 
 // SolutionQueueView is the Data of the "solution_queue" page.
 type SolutionQueueView struct {
-	Items []catalog.QueueItem
+	Items    []catalog.QueueItem // those that match the filter
+	All      int                 // all waiting versions
+	Filter   catalog.QueueFilter
+	Fields   []catalog.Field
+	Kinds    []string
+	AgeSteps []int // choices of the minimum waiting time, in days
+	Now      time.Time
 }
 
+// Days is how long a version has waited, in whole days.
+func (v SolutionQueueView) Days(submitted *time.Time) int {
+	return catalog.WaitingDays(submitted, v.Now)
+}
+
+// queueAgeSteps are the choices of the queue's "waiting at least" filter.
+var queueAgeSteps = []int{7, 14, 30}
+
 func (s *Server) handleSolutionQueue(w http.ResponseWriter, r *http.Request) error {
-	if p := readParams(r); p.Err() != nil {
-		return p.Err()
+	p := readParams(r, "art", "feld", "alter")
+	v := SolutionQueueView{Filter: catalog.QueueFilter{Kind: p.str("art"), Field: p.str("feld"),
+		MinDays: p.int("alter", 0, 0, 3650)}, Kinds: catalog.QueueKinds, AgeSteps: queueAgeSteps, Now: time.Now()}
+	if v.Filter.Kind != "" && !slices.Contains(catalog.QueueKinds, v.Filter.Kind) {
+		p.Add("art", "error.param.value", "Name", "art")
+	}
+	if err := p.Err(); err != nil {
+		return err
 	}
 	items, err := s.Solutions.Queue(r.Context(), userOf(r).user)
 	if err != nil {
 		return err
 	}
+	if v.Fields, err = s.Fields.All(r.Context()); err != nil {
+		return err
+	}
+	v.All, v.Items = len(items), catalog.FilterQueue(items, v.Filter, v.Now)
 	pg := s.page(r, s.t(r, "solution.queue.title"))
 	pg.Breadcrumbs = []web.Crumb{{Label: s.t(r, "nav.home"), Href: "/"}, {Label: s.t(r, "solution.queue.title")}}
-	pg.Data = SolutionQueueView{Items: items}
+	pg.Data = v
 	return s.render(w, r, "solution_queue", pg)
 }
 

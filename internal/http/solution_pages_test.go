@@ -73,7 +73,18 @@ func TestSolutionWorkflow(t *testing.T) {
 			t.Fatalf("submit: %d", code)
 		}
 		code, body, _ = curator.get("/kuratierung/loesungen")
-		wantPage(t, "queue", code, body, http.StatusOK, "Parkleitsystem Süd", "Parken GmbH", "Neuer Eintrag")
+		wantPage(t, "queue", code, body, http.StatusOK, "Parkleitsystem Süd", "Parken GmbH", "Neuer Eintrag", "0 Tagen")
+		code, body, _ = curator.get("/kuratierung/loesungen?art=new&feld=mobility")
+		wantPage(t, "queue filtered in", code, body, http.StatusOK, "Parkleitsystem Süd", `<option value="new" selected>`)
+		for _, q := range []string{"art=change", "feld=health-care", "alter=7"} {
+			code, body, _ = curator.get("/kuratierung/loesungen?" + q)
+			wantPage(t, "queue filtered out: "+q, code, body, http.StatusOK, "von 1 wartenden")
+			if strings.Contains(body, "Parkleitsystem Süd") {
+				t.Errorf("queue with %s lists the new entry", q)
+			}
+		}
+		code, body, _ = curator.get("/kuratierung/loesungen?art=alt")
+		wantPage(t, "queue bad filter", code, body, http.StatusBadRequest)
 		code, body, _ = curator.get(page)
 		wantPage(t, "curator's view", code, body, http.StatusOK, "Prüfung durch die Kuration")
 		lock := lockIn(t, body)
