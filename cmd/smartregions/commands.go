@@ -88,8 +88,23 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	ssoClient, err := startSSO(ctx, c, db)
+	if err != nil {
+		return err
+	}
+	accounts := account.NewService(db, mail.Accounts(mails), bundle, c.BaseURL, log)
+	// Imports from and harvesting of public git repositories.
+	harvester := catalog.NewHarvester(solutions, db, catalog.NewGitFetcher())
+	harvester.Log = log
+	usage := catalog.NewUsage(db, solutions, db, mails, bundle, c.BaseURL, log)
+
+	// Background jobs: sweeps that find their own work, run by River's
+	// leader among the instances.
 	every(bg, catalog.NewEvidenceWorker(catalog.NewEvidenceWarner(db, db, db, db, mail.Accounts(mails), bundle, c.BaseURL)),
 		catalog.EvidenceArgs{}, 24*time.Hour)
+	every(bg, catalog.NewFollowUpWorker(usage), catalog.FollowUpArgs{}, 24*time.Hour)
+	every(bg, catalog.NewHarvestWorker(harvester), catalog.HarvestArgs{}, time.Hour)
+	every(bg, catalog.NewMediaSweeper(db, log), catalog.SweepMediaArgs{}, time.Hour)
 	runner, err := bg.start(ctx, db, log)
 	if err != nil {
 		return err
@@ -102,14 +117,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			log.Warn("stop jobs", "err", err)
 		}
 	}()
-	ssoClient, err := startSSO(ctx, c, db)
-	if err != nil {
-		return err
-	}
-	accounts := account.NewService(db, mail.Accounts(mails), bundle, c.BaseURL, log)
 	srv, err := httpserver.New(ctx, httpserver.Deps{Config: *c, Log: log, DB: db, Regions: regions,
 		Feedback: feedback.NewService(db), Accounts: accounts, Mail: mails, SSO: ssoClient,
-		Orgs: org.NewService(db, regions, mail.Accounts(mails), bundle, c.BaseURL, log), Fields: fields, Solutions: solutions.WithMail(mail.Accounts(mails), bundle, c.BaseURL),
+		Orgs: org.NewService(db, regions, mail.Accounts(mails), bundle, c.BaseURL, log), Fields: fields, Solutions: solutions.WithMail(mail.Accounts(mails), bundle, c.BaseURL), Harvest: harvester,
+		Usage:  usage,
 		Bundle: bundle, Renderer: renderer, Version: versionString()})
 	if err != nil {
 		return err

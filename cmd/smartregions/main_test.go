@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/region/regiontest"
 	"github.com/smartregions/smartregions/internal/store"
 	"github.com/smartregions/smartregions/internal/store/storetest"
@@ -149,24 +150,26 @@ func TestServeFreshDatabase(t *testing.T) {
 					t.Errorf("%s: %d, body lacks %q", path, resp.StatusCode, want)
 				}
 			}
-			// The job runner works without SMTP too: the daily evidence
-			// warnings run once at start.
+			// The job runner works without SMTP too: every periodic job
+			// runs once at start.
 			db, err := store.Open(ctx, dsn)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for deadline := time.Now().Add(30 * time.Second); ; {
-				var n int
-				if err := db.Pool().QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE kind = 'catalog.evidence_expiry' AND state = 'completed'`).Scan(&n); err != nil {
-					t.Fatal(err)
+			for _, kind := range []string{catalog.EvidenceArgs{}.Kind(), catalog.FollowUpArgs{}.Kind(), catalog.HarvestArgs{}.Kind(), catalog.SweepMediaArgs{}.Kind()} {
+				for deadline := time.Now().Add(30 * time.Second); ; {
+					var n int
+					if err := db.Pool().QueryRowContext(ctx, "SELECT COUNT(*) FROM river_job WHERE kind = '"+kind+"' AND state = 'completed'").Scan(&n); err != nil {
+						t.Fatal(err)
+					}
+					if n > 0 {
+						break
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("job %s did not run at start:\n%s", kind, logs.String())
+					}
+					time.Sleep(50 * time.Millisecond)
 				}
-				if n > 0 {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("the evidence warnings did not run at start:\n%s", logs.String())
-				}
-				time.Sleep(50 * time.Millisecond)
 			}
 			db.Close()
 			cancel()

@@ -52,13 +52,26 @@ func flatten(e Entry) []flatField {
 	for _, b := range e.Sizes {
 		sizes = append(sizes, string(b))
 	}
+	var screenshots []string
+	for _, sc := range e.Screenshots {
+		screenshots = append(screenshots, sc.Alt+" ("+mediumTag(sc.ID)+")")
+	}
 	return []flatField{
 		{"name", e.Name}, {"short", e.Short}, {"description", e.Description}, {"fields", strings.Join(e.Fields, ", ")},
 		{"sizes", strings.Join(sizes, ", ")}, {"licence", e.Licence}, {"repository", e.Repository}, {"website", e.Website},
 		{"delivery", strings.Join(delivery, "; ")}, {"evidence", strings.Join(evidence, "; ")}, {"standards", strings.Join(e.Standards, ", ")},
 		{"maturity", e.Maturity}, {"origin", e.Origin}, {"programme", e.Programme}, {"languages", strings.Join(e.Languages, ", ")},
-		{"contact", e.Contact}, {"support", e.Support},
+		{"contact", e.Contact}, {"support", e.Support}, {"logo", mediumTag(e.Logo)}, {"screenshots", strings.Join(screenshots, "; ")},
 	}
+}
+
+// mediumTag names a medium in a difference by the end of its id (the
+// random part of a UUIDv7), "" for none.
+func mediumTag(id string) string {
+	if len(id) <= 8 {
+		return id
+	}
+	return "…" + id[len(id)-8:]
 }
 
 func price(p *float64) string {

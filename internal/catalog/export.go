@@ -15,8 +15,9 @@ const maxPCShort = 150
 // publiccode.yml. pageURL is the solution's page on the platform: it
 // stands in for the repository of closed-source entries and completes a
 // description that is shorter than the standard's minimum. labels names
-// the fields of action, which become the features.
-func ToPublicCode(s Solution, pageURL string, labels map[string]string) *publiccode.Software {
+// the fields of action, which become the features. usedBy names the
+// verified municipalities that use it (Usage.UsedBy).
+func ToPublicCode(s Solution, pageURL string, labels map[string]string, usedBy ...string) *publiccode.Software {
 	v := s.Published
 	if v == nil {
 		v = s.Current()
@@ -48,7 +49,9 @@ func ToPublicCode(s Solution, pageURL string, labels map[string]string) *publicc
 		}
 	}
 	features = append(features, e.Standards...)
-	sw.Description = map[string]publiccode.Description{"de": {ShortDescription: short, LongDescription: long, Features: features}}
+	sw.Description = map[string]publiccode.Description{"de": {ShortDescription: short, LongDescription: long, Features: features,
+		Screenshots: e.screenshotURLs(pageURL)}}
+	sw.Logo = e.logoURL(pageURL)
 	sw.Maintenance = publiccode.Maintenance{Type: "none"}
 	if e.Contact != "" {
 		sw.Maintenance = publiccode.Maintenance{Type: "internal", Contacts: []publiccode.Contact{{Name: s.OrgName, Email: e.Contact}}}
@@ -58,5 +61,8 @@ func ToPublicCode(s Solution, pageURL string, labels map[string]string) *publicc
 		langs = []string{"de"}
 	}
 	sw.Localisation = publiccode.Localisation{LocalisationReady: len(langs) > 1, AvailableLanguages: langs}
+	if len(usedBy) > 0 {
+		sw.UsedBy = append([]string(nil), usedBy...)
+	}
 	return sw
 }

@@ -77,6 +77,27 @@ type Entry struct {
 	Languages   []string      `json:"languages"` // ISO 639-1 codes of the user interface
 	Contact     string        `json:"contact"`   // e-mail address
 	Support     string        `json:"support"`   // support and maintenance commitment, free text
+	// Logo is the id of a medium of the solution of kind logo (always
+	// stored as PNG); "" for none. Its size is copied from the medium
+	// when the entry is saved, like a screenshot's.
+	Logo       string `json:"logo,omitempty"`
+	LogoWidth  int    `json:"logo_width,omitempty"`
+	LogoHeight int    `json:"logo_height,omitempty"`
+	// Screenshots show the solution in use, each with its alternative
+	// text; at most MaxScreenshots.
+	Screenshots []Screenshot `json:"screenshots,omitempty"`
+}
+
+// Screenshot is a picture of the solution in use. Clients send ID and
+// Alt; the rest is copied from the stored medium (which never changes)
+// when the entry is saved, so that pages can reserve the picture's space
+// and name its file without looking the medium up.
+type Screenshot struct {
+	ID          string `json:"id"`
+	Alt         string `json:"alt"` // alternative text, German first; required
+	ContentType string `json:"content_type,omitempty"`
+	Width       int    `json:"width,omitempty"`
+	Height      int    `json:"height,omitempty"`
 }
 
 // OpenSource reports whether the entry's licence is open source.

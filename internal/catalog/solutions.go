@@ -130,7 +130,7 @@ func (s *Solutions) Create(ctx context.Context, u account.User, orgSlug string, 
 	if mp == nil {
 		return Solution{}, apperr.New(apperr.Forbidden, "catalog.error.not_member")
 	}
-	if err := s.check(ctx, &e); err != nil {
+	if err := joinInvalid(s.attachMedia(ctx, "", &e), s.check(ctx, &e)); err != nil {
 		return Solution{}, err
 	}
 	sol := Solution{ID: uuid.Must(uuid.NewV7()).String(), Slug: org.Slug(e.Name), OrgID: o.ID}
@@ -173,7 +173,7 @@ func (s *Solutions) Update(ctx context.Context, u account.User, slug string, loc
 	if sol.Working != nil && sol.Working.State == Submitted {
 		return apperr.New(apperr.Conflict, "catalog.error.in_review")
 	}
-	if err := s.check(ctx, &e); err != nil {
+	if err := joinInvalid(s.attachMedia(ctx, sol.ID, &e), s.check(ctx, &e)); err != nil {
 		return err
 	}
 	return s.store.SaveWorking(ctx, sol.ID, lock, e, u.ID, solutionAudit(u, "catalog.solution_updated", sol.ID, m, nil))

@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
+
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/region"
 )
@@ -149,7 +151,35 @@ func (e *Entry) Check(fields map[string]bool, now time.Time) error {
 	if a, err := mail.ParseAddress(e.Contact); e.Contact != "" && (err != nil || a.Address != e.Contact) {
 		v.Add("contact", "form.error.email")
 	}
+	e.checkImages(&v)
 	return v.Err()
+}
+
+// checkImages checks the form of the logo and screenshot references;
+// that they are media of the same solution is checked against the store
+// (Solutions.attachMedia).
+func (e *Entry) checkImages(v *apperr.Validation) {
+	e.Logo = strings.TrimSpace(e.Logo)
+	if _, err := uuid.Parse(e.Logo); e.Logo != "" && err != nil {
+		v.Add("logo", "media.error.unknown")
+	}
+	if len(e.Screenshots) > MaxScreenshots {
+		v.Add("screenshots", "media.error.too_many", "Max", MaxScreenshots)
+	}
+	seen := map[string]bool{}
+	for i := range e.Screenshots {
+		sc := &e.Screenshots[i]
+		at := fmt.Sprintf("screenshots.%d.", i)
+		sc.ID = strings.TrimSpace(sc.ID)
+		if _, err := uuid.Parse(sc.ID); err != nil {
+			v.Add(at+"id", "media.error.unknown")
+		} else if seen[sc.ID] {
+			v.Add(at+"id", "media.error.repeated")
+		}
+		seen[sc.ID] = true
+		sc.Alt = strings.Join(strings.Fields(sc.Alt), " ")
+		v.Text(at+"alt", sc.Alt, MaxAlt, true)
+	}
 }
 
 // checkURL validates an optional http(s) address and returns it trimmed.

@@ -195,9 +195,12 @@ var axeGroups = []axeGroup{
 		{"SolutionEdit", getFor(func(lang string) string { return "/loesungen/entwurf-" + lang + "/bearbeiten" })},
 		{"SolutionVersions", getFor(func(lang string) string { return "/loesungen/entwurf-" + lang + "/fassungen" })},
 	}},
+	{name: "Municipality", signIn: signInMunicipality, pages: usageAxePages},
 	{name: "Curator", signIn: signInCurator, pages: []axePage{
 		{"Queue", get("/kuratierung/verifizierungen")},
 		{"SolutionQueue", get("/kuratierung/loesungen")},
+		{"SolutionQueueFiltered", get("/kuratierung/loesungen?art=new&feld=mobility&alter=7")},
+		{"ReportModeration", get("/kuratierung/erfahrungsberichte")},
 		{"Request", then(get("/kuratierung/verifizierungen"), "open the request", 200,
 			chromedp.Click(chromedp.CSS(`main table a[href^="/kuratierung/verifizierungen/"]`)))},
 		{"RequestErrors", then(then(get("/kuratierung/verifizierungen"), "open the request", 200,

@@ -65,6 +65,8 @@ func TestBrowser(t *testing.T) {
 	t.Run("SSOLogin", e.testSSOLogin)
 	t.Run("Organisation", e.testOrgJourney)
 	t.Run("Solution", e.testSolutionJourney)
+	t.Run("SolutionMedia", e.testSolutionMedia)
+	t.Run("SolutionImport", e.testSolutionImport)
 }
 
 // newEnv serves the platform over a fresh SQLite database with the real
@@ -168,7 +170,9 @@ func newServer(t *testing.T, e *env) *httpserver.Server {
 	s, err := httpserver.New(ctx, httpserver.Deps{Config: cfg, Log: log, DB: e.db,
 		Regions: regions, Feedback: feedback.NewService(e.db), Bundle: bundle,
 		Accounts: account.NewService(e.db, mail.Accounts(mails), bundle, cfg.BaseURL, log), Mail: mails,
-		Orgs: e.orgs, Fields: fields, Solutions: solutions.WithMail(mail.Accounts(mails), bundle, cfg.BaseURL), SSO: client, Renderer: renderer, Version: "test"})
+		Orgs: e.orgs, Fields: fields, Solutions: solutions.WithMail(mail.Accounts(mails), bundle, cfg.BaseURL), SSO: client,
+		Harvest: catalog.NewHarvester(solutions, e.db, catalog.NewGitFetcher().AllowLocal()), Renderer: renderer, Version: "test",
+		Usage: catalog.NewUsage(e.db, solutions, e.db, mails, bundle, cfg.BaseURL, log)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,4 +70,43 @@ func (e *env) testSolutionJourney(t *testing.T) {
 	e.open(t, visitor, "/loesungen?q=parkleit", 200)
 	follow(t, visitor, "open the published entry", 200, chromedp.Click(chromedp.CSS(`main .app-card a[href^="/loesungen/"]`)))
 	wantText(t, visitor, "main", "Parkleitsystem Nord", "Reaktion binnen 4 Stunden", "Fassung 1, veröffentlicht")
+	slug := strings.TrimPrefix(page, "/loesungen/")
+
+	// A municipality that uses it says so and reports its experience.
+	m := e.newUser(t, "digital@groede.example", "Martha Marsch")
+	muni, err := e.orgs.Create(t.Context(), m, org.NewOrg{Kind: org.Municipality, RegionKey: "01054039"}, account.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.CreateRequest(t.Context(), org.Request{ID: uuid.Must(uuid.NewV7()).String(), OrgID: muni.ID, UserID: m.ID, Email: m.Email,
+		Status: org.Approved}, account.AuditEntry{}); err != nil {
+		t.Fatal(err)
+	}
+	martha := e.tab(t, journeyTimeout)
+	e.login(t, martha, m.Email, testPassword)
+	e.open(t, martha, page, 200)
+	wantText(t, martha, "#nutzung", "Wer nutzt das?", "Noch keine verifizierte Kommune")
+	follow(t, martha, "open the declaration form", 200, chromedp.Click(chromedp.CSS(`#nutzung a[href="`+page+`/nutzung"]`)))
+	run(t, martha, "declare the use",
+		chromedp.SendKeys(chromedp.CSS("#f-since"), "04/2025"),
+		chromedp.Click(chromedp.CSS("#f-status-in_use")),
+		chromedp.Click(chromedp.CSS("#f-delivery-saas")))
+	follow(t, martha, "save the declaration", 200, chromedp.Click(chromedp.CSS(`main form[action$="/nutzung"] button[type="submit"]`)))
+	wantText(t, martha, "main", "Die Nutzung durch Ihre Kommune ist gespeichert", "1 verifizierte Kommune nutzt diese Lösung.", "Gröde", "Schleswig-Holstein")
+	follow(t, martha, "open the report form", 200, chromedp.Click(chromedp.CSS(`#nutzung a[href^="`+page+`/erfahrungsbericht"]`)))
+	run(t, martha, "rate and describe",
+		chromedp.Click(chromedp.CSS("#f-usability-5")),
+		chromedp.Click(chromedp.CSS("#f-support-4")),
+		chromedp.Click(chromedp.CSS("#f-integration-3")),
+		chromedp.Click(chromedp.CSS("#f-value-4")),
+		chromedp.Click(chromedp.CSS("#f-again-yes")),
+		chromedp.SendKeys(chromedp.CSS("#f-text"), "Die Anzeige der freien Plätze hat den Suchverkehr im Hafen spürbar verringert."))
+	follow(t, martha, "save the report", 200, chromedp.Click(chromedp.CSS(`main form[action$="/erfahrungsbericht"] button[type="submit"]`)))
+	wantText(t, martha, "main", "Suchverkehr im Hafen")
+
+	// Everyone sees the use and the report; the badge counts it.
+	e.open(t, visitor, page, 200)
+	wantText(t, visitor, "main", "genutzt von 1 verifizierten Kommune", "Gröde", "Suchverkehr im Hafen")
+	e.open(t, visitor, "/api/v1/solutions/"+slug, 200)
+	wantText(t, visitor, "body", `"verified_uses":1`, "Gröde")
 }

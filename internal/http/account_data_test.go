@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/smartregions/smartregions/internal/account"
+	"github.com/smartregions/smartregions/internal/catalog"
+	"github.com/smartregions/smartregions/internal/region/regiontest"
 	"github.com/smartregions/smartregions/internal/store"
 	"github.com/smartregions/smartregions/internal/store/storetest"
 )
@@ -16,11 +18,24 @@ import (
 func TestAccountExport(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := newServerOn(t, db)
-		mustAccount(t, s, "eva@gemeinde.example", "Eva", account.Curator)
+		eva := mustAccount(t, s, "eva@gemeinde.example", "Eva", account.Curator)
 		b := loggedIn(t, s, "eva@gemeinde.example")
 		if code, body, _ := b.post("/konto", "/konto/schluessel", url.Values{"name": {"Ratsinfo"}, "scopes": {"read"}, "days": {"30"}}); code != http.StatusOK ||
 			!strings.Contains(body, "sr_") {
 			t.Fatalf("token: %d", code)
+		}
+		// Eva declares that her municipality uses a solution and reports on it.
+		regiontest.ImportDistricts(t, db, "08421")
+		usageSolution(t, s, "ratsinfo")
+		ulm := verifiedMunicipality(t, s, eva, "08421000")
+		yes := true
+		if _, err := s.Usage.Declare(t.Context(), eva, "ratsinfo", catalog.UseForm{Org: ulm.Slug, Since: "2024-03",
+			Delivery: catalog.SaaS, Status: catalog.InUse}, account.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Usage.SaveReport(t.Context(), eva, "ratsinfo", catalog.ReportForm{Org: ulm.Slug,
+			Text: "Läuft stabil.", Usability: 4, Support: 5, Integration: 3, Value: 4, Again: &yes}, account.Meta{}); err != nil {
+			t.Fatal(err)
 		}
 		_, body, _ := b.get("/konto")
 		if !strings.Contains(body, `href="/konto/daten"`) || !strings.Contains(body, "Meine Daten herunterladen") {
@@ -39,6 +54,15 @@ func TestAccountExport(t *testing.T) {
 		if e.Account.Email != "eva@gemeinde.example" || len(e.Roles) != 1 || len(e.Sessions) != 1 || len(e.APITokens) != 1 ||
 			e.APITokens[0].Name != "Ratsinfo" || len(e.AuditLog) < 2 || e.Memberships == nil {
 			t.Errorf("export: %+v", e)
+		}
+		decls, _ := e.Extra["usage_declarations"].([]any)
+		reports, _ := e.Extra["experience_reports"].([]any)
+		if contacts, ok := e.Extra["contact_requests"].([]any); len(decls) != 1 || len(reports) != 1 || !ok || len(contacts) != 0 ||
+			!strings.Contains(body, `"text": "Läuft stabil."`) {
+			t.Errorf("export without declared use: %v", e.Extra)
+		}
+		if err := loadOpenAPI(t).validate("/components/schemas/Export", []byte(body)); err != nil {
+			t.Error(err)
 		}
 		if strings.Contains(body, "argon2") || strings.Contains(body, "sr_") {
 			t.Error("export contains a password hash or a token secret")

@@ -29,6 +29,7 @@ type apiBadges struct {
 	HostedInGermany bool `json:"hosted_in_germany"`
 	BSIC5           bool `json:"bsi_c5"`
 	BITVStatement   bool `json:"bitv_statement"`
+	VerifiedUses    int  `json:"verified_uses"` // municipalities, see UsedBy
 }
 
 type apiSolution struct {
@@ -55,10 +56,22 @@ type apiSolution struct {
 	Version      int           `json:"version"`
 	PublishedAt  *time.Time    `json:"published_at"`
 	Demo         bool          `json:"demo"`
+	UsedBy       []string      `json:"used_by"` // verified municipalities that use it (api_usage.go)
+	Logo         *apiImage     `json:"logo"`
+	Screenshots  []apiImage    `json:"screenshots"`
 }
 
-// apiSolutionOf describes the published version of a solution.
-func apiSolutionOf(s catalog.Solution, now time.Time) apiSolution {
+// apiImage is a published picture of a solution.
+type apiImage struct {
+	URL    string `json:"url"`
+	Alt    string `json:"alt"` // "" for the logo, which names the solution
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+}
+
+// apiSolutionOf describes the published version of a solution; picture
+// addresses start with baseURL.
+func apiSolutionOf(s catalog.Solution, now time.Time, baseURL string) apiSolution {
 	v := s.Published
 	e := v.Entry
 	a := apiSolution{Slug: s.Slug, Name: e.Name, Short: e.Short, Description: e.Description, Organisation: apiOrgRef{Slug: s.OrgSlug, Name: s.OrgName},
@@ -66,9 +79,16 @@ func apiSolutionOf(s catalog.Solution, now time.Time) apiSolution {
 		Maturity: e.Maturity, Origin: e.Origin, Programme: e.Programme, Languages: nonNil(e.Languages), Contact: e.Contact, Support: e.Support,
 		Badges: apiBadges{OpenSource: e.OpenSource(), HostedInGermany: e.HostedInGermany(), BSIC5: e.HasEvidence("bsi_c5", now),
 			BITVStatement: e.HasEvidence("bitv_statement", now)},
-		Version: v.Number, PublishedAt: v.Decided, Demo: s.ImportedFrom != "", Delivery: []apiDelivery{}, Evidence: []apiEvidence{}}
+		Version: v.Number, PublishedAt: v.Decided, Demo: s.ImportedFrom != "", Delivery: []apiDelivery{}, Evidence: []apiEvidence{}, UsedBy: []string{}}
 	if a.Sizes == nil {
 		a.Sizes = []region.Band{}
+	}
+	if e.Logo != "" {
+		a.Logo = &apiImage{URL: baseURL + catalog.MediaPath(s.Slug, e.LogoFile()), Width: e.LogoWidth, Height: e.LogoHeight}
+	}
+	a.Screenshots = []apiImage{}
+	for _, sc := range e.Screenshots {
+		a.Screenshots = append(a.Screenshots, apiImage{URL: baseURL + catalog.MediaPath(s.Slug, sc.File()), Alt: sc.Alt, Width: sc.Width, Height: sc.Height})
 	}
 	for _, d := range e.Delivery {
 		ad := apiDelivery{Model: d.Model, Price: d.Price, PriceMin: d.PriceMin, PriceMax: d.PriceMax}
@@ -104,7 +124,10 @@ func (s *Server) handleAPISolutionList(w http.ResponseWriter, r *http.Request) e
 	now := time.Now()
 	out := list[apiSolution]{Items: []apiSolution{}, Total: page.Total, Next: page.Next}
 	for _, sol := range page.Items {
-		out.Items = append(out.Items, apiSolutionOf(sol, now))
+		out.Items = append(out.Items, apiSolutionOf(sol, now, s.Config.BaseURL))
+	}
+	if err := s.usedBy(r, page.Items, out.Items); err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, "application/json", out)
 	return nil
@@ -120,6 +143,10 @@ func (s *Server) handleAPISolutionView(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, "application/json", apiSolutionOf(sol, time.Now()))
+	out := []apiSolution{apiSolutionOf(sol, time.Now(), s.Config.BaseURL)}
+	if err := s.usedBy(r, []catalog.Solution{sol}, out); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, "application/json", out[0])
 	return nil
 }

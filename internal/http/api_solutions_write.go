@@ -46,6 +46,17 @@ type apiEntry struct {
 	Languages   []string           `json:"languages"`
 	Contact     string             `json:"contact"`
 	Support     string             `json:"support"`
+	// Logo and Screenshots refer to media uploaded with
+	// POST /api/v1/solutions/{slug}/media.
+	Logo        string          `json:"logo"`
+	Screenshots []apiScreenshot `json:"screenshots"`
+}
+
+// apiScreenshot refers to an uploaded screenshot with its alternative
+// text; without one, the text given at upload stays.
+type apiScreenshot struct {
+	ID  string `json:"id"`
+	Alt string `json:"alt"`
 }
 
 // entry converts the client's entry; dates it cannot read are field
@@ -53,7 +64,10 @@ type apiEntry struct {
 func (a apiEntry) entry() (catalog.Entry, error) {
 	e := catalog.Entry{Name: a.Name, Short: a.Short, Description: a.Description, Fields: a.Fields, Sizes: a.Sizes,
 		Licence: a.Licence, Repository: a.Repository, Website: a.Website, Standards: a.Standards, Maturity: a.Maturity,
-		Origin: a.Origin, Programme: a.Programme, Languages: a.Languages, Contact: a.Contact, Support: a.Support}
+		Origin: a.Origin, Programme: a.Programme, Languages: a.Languages, Contact: a.Contact, Support: a.Support, Logo: a.Logo}
+	for _, sc := range a.Screenshots {
+		e.Screenshots = append(e.Screenshots, catalog.Screenshot{ID: sc.ID, Alt: sc.Alt})
+	}
 	var v apperr.Validation
 	for _, d := range a.Delivery {
 		cd := catalog.Delivery{Model: d.Model, Price: d.Price, PriceMin: d.PriceMin, PriceMax: d.PriceMax}
@@ -91,7 +105,10 @@ func apiEntryOf(e catalog.Entry) apiEntry {
 	a := apiEntry{Name: e.Name, Short: e.Short, Description: e.Description, Fields: nonNil(e.Fields), Sizes: e.Sizes,
 		Licence: e.Licence, Repository: e.Repository, Website: e.Website, Standards: nonNil(e.Standards), Maturity: e.Maturity,
 		Origin: e.Origin, Programme: e.Programme, Languages: nonNil(e.Languages), Contact: e.Contact, Support: e.Support,
-		Delivery: []apiDelivery{}, Evidence: []apiEntryEvidence{}}
+		Delivery: []apiDelivery{}, Evidence: []apiEntryEvidence{}, Logo: e.Logo, Screenshots: []apiScreenshot{}}
+	for _, sc := range e.Screenshots {
+		a.Screenshots = append(a.Screenshots, apiScreenshot{ID: sc.ID, Alt: sc.Alt})
+	}
 	if a.Sizes == nil {
 		a.Sizes = []region.Band{}
 	}

@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/catalog"
+	"github.com/smartregions/smartregions/internal/media"
 	"github.com/smartregions/smartregions/internal/org"
 )
 
@@ -29,12 +31,13 @@ func TestSolutionAPIWorkflow(t *testing.T) {
 
 		var o apiOrg
 		call(t, s, "POST", "/api/v1/organisations", provider, `{"kind":"company","name":"Schnittstelle `+tag+` GmbH"}`, 201, &o)
+		pics := "" // the media of the entry, once uploaded
 		entry := func(extra string) string {
 			return `{"name":"Ratsinfo ` + tag + `","short":"Sitzungen und Vorlagen des Rats","licence":"EUPL-1.2",
 				"repository":"https://git.example.org/ratsinfo","fields":["participation"],"maturity":"production",
 				"delivery":[{"model":"saas","price":"flat","price_min":100,"price_max":300,"hosting":"de"}],
 				"evidence":[{"kind":"bitv_statement","link":"https://example.org/bitv","expires_at":"2099-12-31"}],
-				"standards":["OParl"]` + extra + `}`
+				"standards":["OParl"]` + pics + extra + `}`
 		}
 		var problem struct {
 			Errors []struct{ Field, Message string } `json:"errors"`
@@ -52,6 +55,27 @@ func TestSolutionAPIWorkflow(t *testing.T) {
 			t.Fatalf("created %+v", st)
 		}
 		base := "/api/v1/solutions/" + st.Slug
+
+		// A logo and a screenshot uploaded by API go into the entry by id.
+		upload := func(kind string, pairs ...string) string {
+			t.Helper()
+			body, ct := multipartBody(t, testPicture(t, 40, 30, "png"), "bild.png", "image/png", append([]string{"kind", kind, media.Field, ""}, pairs...)...)
+			rec := do(t, s, "POST", base+"/media", strings.NewReader(body), provider, "Content-Type: "+ct)
+			var m struct {
+				ID string `json:"id"`
+			}
+			if rec.Code != 201 || json.Unmarshal(rec.Body.Bytes(), &m) != nil || m.ID == "" {
+				t.Fatalf("upload %s: %d %s", kind, rec.Code, rec.Body)
+			}
+			return m.ID
+		}
+		logo, shot := upload("logo"), upload("screenshot", "alt", "Startseite")
+		pics = `,"logo":"` + logo + `","screenshots":[{"id":"` + shot + `","alt":"Karte der Meldungen"}]`
+		call(t, s, "PUT", base, provider, entry(`,"lock":`+fmt.Sprint(st.Lock)), 200, &st)
+		if st.Working.Entry.Logo != logo || len(st.Working.Entry.Screenshots) != 1 || st.Working.Entry.Screenshots[0].Alt != "Karte der Meldungen" {
+			t.Fatalf("media in the entry: %+v", st.Working.Entry)
+		}
+		call(t, s, "PUT", base, provider, strings.Replace(entry(`,"lock":`+fmt.Sprint(st.Lock)), logo, uuid.NewString(), 1), 400, nil)
 		call(t, s, "GET", base, "", "", 404, nil)                   // a draft is not public
 		call(t, s, "GET", base+"/versions", outsider, "", 404, nil) // nor there for others
 		lock := func(n int) string { return fmt.Sprintf(`{"lock":%d}`, n) }
@@ -91,6 +115,13 @@ func TestSolutionAPIWorkflow(t *testing.T) {
 		call(t, s, "GET", base, "", "", 200, &pub)
 		if pub.Support != "Werktags binnen eines Tages" || !pub.Badges.BITVStatement {
 			t.Fatalf("public: %+v", pub)
+		}
+		if pub.Logo == nil || !strings.HasPrefix(pub.Logo.URL, "http://platform.test/loesungen/"+st.Slug+"/medien/"+logo) ||
+			len(pub.Screenshots) != 1 || pub.Screenshots[0].Alt != "Karte der Meldungen" || pub.Screenshots[0].Width != 40 {
+			t.Fatalf("public pictures: %+v %+v", pub.Logo, pub.Screenshots)
+		}
+		if rec := get(t, s, strings.TrimPrefix(pub.Screenshots[0].URL, "http://platform.test")); rec.Code != 200 {
+			t.Fatalf("published screenshot: %d", rec.Code)
 		}
 
 		// A change to the published solution is a new version; the public

@@ -34,7 +34,7 @@ func concrete(t *testing.T, s *Server, pattern string) (method, target string) {
 	}
 	r := strings.NewReplacer("{ags}", "09162000", "/laender/{key}", "/laender/09", "/kreise/{key}", "/kreise/09162",
 		"/districts/{key}", "/districts/09162", "/handlungsfelder/{key}", "/handlungsfelder/unbekannt", "/states/{key}", "/states/09", "{token}", "unbekannt", "{id}", "unbekannt",
-		"{user}", "unbekannt", "{slug}", "matrix")
+		"{user}", "unbekannt", "{slug}", "matrix", "{file}", "0190b6a2-0000-7000-8000-000000000000.png")
 	target = r.Replace(path)
 	if strings.Contains(target, "{") {
 		t.Fatalf("no concrete value for %s: add it to concrete()", pattern)

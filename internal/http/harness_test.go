@@ -56,9 +56,13 @@ func newServerOn(tb testing.TB, db *store.DB) *Server {
 	if _, err := fields.Ensure(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
+	solutions := catalog.NewSolutions(db, db, db).WithMail(box, bundle, cfg.BaseURL)
+	// The harvester reads local test repositories; tests use no network.
+	harvester := catalog.NewHarvester(solutions, db, catalog.NewGitFetcher().AllowLocal())
 	s, err := New(context.Background(), Deps{Config: cfg, Log: log, DB: db, Regions: regions,
 		Feedback: feedback.NewService(db), Accounts: account.NewService(db, box, bundle, cfg.BaseURL, log), Mail: mails,
-		Orgs: org.NewService(db, regions, box, bundle, cfg.BaseURL, log), Fields: fields, Solutions: catalog.NewSolutions(db, db, db).WithMail(box, bundle, cfg.BaseURL),
+		Orgs: org.NewService(db, regions, box, bundle, cfg.BaseURL, log), Fields: fields, Solutions: solutions, Harvest: harvester,
+		Usage:  catalog.NewUsage(db, catalog.NewSolutions(db, db, db), db, mails, bundle, cfg.BaseURL, log),
 		Bundle: bundle, Renderer: renderer, Version: "test"})
 	if err != nil {
 		tb.Fatal(err)

@@ -31,10 +31,44 @@ type orgAPIFixture struct {
 	pending            string // id of a pending verification request
 }
 
-var (
-	orgAPIFixturesMu sync.Mutex
-	orgAPIFixtures   = map[*Server]*orgAPIFixture{}
-)
+var orgAPIFixtures perServer[*orgAPIFixture]
+
+// openAPIMember adds a member to the document's example organisation and
+// returns them with an API key that may write and one that may only read.
+func openAPIMember(t *testing.T, s *Server, local, name string) (u account.User, write, read string) {
+	t.Helper()
+	openAPIOrgFixture(t, s)
+	o, err := s.DB.OrgBySlug(context.Background(), openAPIOrgSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u = mustAccount(t, s, local+"-"+uuid.NewString()[:8]+"@muster.example", name)
+	if err := s.DB.CreateRequest(context.Background(), orgRequest(o.ID, u), account.AuditEntry{}); err != nil {
+		t.Fatal(err)
+	}
+	return u, testAPIToken(t, s, u, account.ScopeRead, account.ScopeWrite), testAPIToken(t, s, u, account.ScopeRead)
+}
+
+// perServer builds a value once per test server: the fixtures of the
+// OpenAPI cases, which every backend's server needs once.
+type perServer[T any] struct {
+	mu sync.Mutex
+	m  map[*Server]T
+}
+
+func (p *perServer[T]) get(s *Server, build func() T) T {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if v, ok := p.m[s]; ok {
+		return v
+	}
+	if p.m == nil {
+		p.m = map[*Server]T{}
+	}
+	v := build()
+	p.m[s] = v
+	return v
+}
 
 var reInviteSecret = regexp.MustCompile(`/einladung/(\S+)`)
 
@@ -42,76 +76,72 @@ var reInviteSecret = regexp.MustCompile(`/einladung/(\S+)`)
 // organisation with an admin, a member, invitations and a pending request.
 func openAPIOrgFixture(t *testing.T, s *Server) *orgAPIFixture {
 	t.Helper()
-	orgAPIFixturesMu.Lock()
-	defer orgAPIFixturesMu.Unlock()
-	if f, ok := orgAPIFixtures[s]; ok {
+	return orgAPIFixtures.get(s, func() *orgAPIFixture {
+		ctx := context.Background()
+		fresh := func(prefix string) account.User {
+			return mustAccount(t, s, prefix+"-"+uuid.NewString()[:8]+"@muster.example", "Muster "+prefix)
+		}
+		approve := func(orgID string, u account.User) {
+			t.Helper()
+			if err := s.DB.CreateRequest(ctx, org.Request{ID: uuid.Must(uuid.NewV7()).String(), OrgID: orgID, UserID: u.ID, Email: u.Email,
+				Status: org.Approved}, account.AuditEntry{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		admin := fresh("admin")
+		o, err := s.DB.OrgBySlug(ctx, openAPIOrgSlug)
+		switch {
+		case apperr.Is(err, apperr.NotFound):
+			if o, err = s.DB.CreateOrg(ctx, org.Organisation{ID: uuid.Must(uuid.NewV7()).String(), Slug: openAPIOrgSlug, Kind: org.Company,
+				Name: "Open API Muster GmbH"}, admin.ID, account.AuditEntry{}); err != nil {
+				t.Fatal(err)
+			}
+			approve(o.ID, admin) // verifies it
+		case err != nil:
+			t.Fatal(err)
+		default: // made by an earlier run on this database: join as admin
+			approve(o.ID, admin)
+			if err := s.DB.SetMemberRole(ctx, o.ID, admin.ID, org.Admin, account.AuditEntry{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.Orgs.ForRegion(ctx, "09162"); apperr.Is(err, apperr.NotFound) {
+			if _, err := s.Orgs.Create(ctx, admin, org.NewOrg{Kind: org.District, RegionKey: "09162"}, account.Meta{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		member := fresh("mitglied")
+		approve(o.ID, member)
+		f := &orgAPIFixture{admin: testAPIToken(t, s, admin, account.ScopeRead, account.ScopeWrite),
+			adminReader: testAPIToken(t, s, admin, account.ScopeRead), member: member.ID, adminID: admin.ID}
+		secret := func(to account.User) string {
+			t.Helper()
+			if _, err := s.Orgs.Invite(ctx, admin, openAPIOrgSlug, to.Email, org.Member, "de", account.Meta{}); err != nil {
+				t.Fatal(err)
+			}
+			m := reInviteSecret.FindStringSubmatch(inboxOf(s).lastTo(t, to.Email).Text)
+			if m == nil {
+				t.Fatalf("no invitation link to %s", to.Email)
+			}
+			return m[1]
+		}
+		invitee := fresh("eingeladen")
+		f.invitee = testAPIToken(t, s, invitee, account.ScopeRead, account.ScopeWrite)
+		f.token, f.otherToken = secret(invitee), secret(fresh("andere"))
+		r, err := s.Orgs.RequestVerification(ctx, fresh("antrag"), openAPIOrgSlug, "Geschäftsführung", account.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.pending = r.ID
+		// A published solution with the document's example slug.
+		if _, err := s.DB.ImportSolution(ctx, catalog.Solution{ID: uuid.Must(uuid.NewV7()).String(), Slug: "open-api-beispiel", OrgID: o.ID,
+			ImportedFrom: "openapi-test/" + uuid.NewString()}, catalog.Entry{Name: "Open API Beispiel", Short: "Beispiel", Licence: "EUPL-1.2",
+			Repository: "https://example.org/repo", Fields: []string{"administration.online-services"}, Maturity: "pilot",
+			Delivery: []catalog.Delivery{{Model: catalog.SaaS, Price: "per_user", Hosting: "de"}}}, account.AuditEntry{}); err != nil {
+			t.Fatal(err)
+		}
 		return f
-	}
-	ctx := context.Background()
-	fresh := func(prefix string) account.User {
-		return mustAccount(t, s, prefix+"-"+uuid.NewString()[:8]+"@muster.example", "Muster "+prefix)
-	}
-	approve := func(orgID string, u account.User) {
-		t.Helper()
-		if err := s.DB.CreateRequest(ctx, org.Request{ID: uuid.Must(uuid.NewV7()).String(), OrgID: orgID, UserID: u.ID, Email: u.Email,
-			Status: org.Approved}, account.AuditEntry{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	admin := fresh("admin")
-	o, err := s.DB.OrgBySlug(ctx, openAPIOrgSlug)
-	switch {
-	case apperr.Is(err, apperr.NotFound):
-		if o, err = s.DB.CreateOrg(ctx, org.Organisation{ID: uuid.Must(uuid.NewV7()).String(), Slug: openAPIOrgSlug, Kind: org.Company,
-			Name: "Open API Muster GmbH"}, admin.ID, account.AuditEntry{}); err != nil {
-			t.Fatal(err)
-		}
-		approve(o.ID, admin) // verifies it
-	case err != nil:
-		t.Fatal(err)
-	default: // made by an earlier run on this database: join as admin
-		approve(o.ID, admin)
-		if err := s.DB.SetMemberRole(ctx, o.ID, admin.ID, org.Admin, account.AuditEntry{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := s.Orgs.ForRegion(ctx, "09162"); apperr.Is(err, apperr.NotFound) {
-		if _, err := s.Orgs.Create(ctx, admin, org.NewOrg{Kind: org.District, RegionKey: "09162"}, account.Meta{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	member := fresh("mitglied")
-	approve(o.ID, member)
-	f := &orgAPIFixture{admin: testAPIToken(t, s, admin, account.ScopeRead, account.ScopeWrite),
-		adminReader: testAPIToken(t, s, admin, account.ScopeRead), member: member.ID, adminID: admin.ID}
-	secret := func(to account.User) string {
-		t.Helper()
-		if _, err := s.Orgs.Invite(ctx, admin, openAPIOrgSlug, to.Email, org.Member, "de", account.Meta{}); err != nil {
-			t.Fatal(err)
-		}
-		m := reInviteSecret.FindStringSubmatch(inboxOf(s).lastTo(t, to.Email).Text)
-		if m == nil {
-			t.Fatalf("no invitation link to %s", to.Email)
-		}
-		return m[1]
-	}
-	invitee := fresh("eingeladen")
-	f.invitee = testAPIToken(t, s, invitee, account.ScopeRead, account.ScopeWrite)
-	f.token, f.otherToken = secret(invitee), secret(fresh("andere"))
-	r, err := s.Orgs.RequestVerification(ctx, fresh("antrag"), openAPIOrgSlug, "Geschäftsführung", account.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.pending = r.ID
-	// A published solution with the document's example slug.
-	if _, err := s.DB.ImportSolution(ctx, catalog.Solution{ID: uuid.Must(uuid.NewV7()).String(), Slug: "open-api-beispiel", OrgID: o.ID,
-		ImportedFrom: "openapi-test/" + uuid.NewString()}, catalog.Entry{Name: "Open API Beispiel", Short: "Beispiel", Licence: "EUPL-1.2",
-		Repository: "https://example.org/repo", Fields: []string{"administration.online-services"}, Maturity: "pilot",
-		Delivery: []catalog.Delivery{{Model: catalog.SaaS, Price: "per_user", Hosting: "de"}}}, account.AuditEntry{}); err != nil {
-		t.Fatal(err)
-	}
-	orgAPIFixtures[s] = f
-	return f
+	})
 }
 
 // openAPIOrgCases are the requests to the organisation operations beyond

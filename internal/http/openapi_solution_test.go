@@ -6,14 +6,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/catalog"
-	"github.com/smartregions/smartregions/internal/org"
 )
 
 // solutionAPIFixture holds the solutions of the example organisation that
@@ -27,69 +25,52 @@ type solutionAPIFixture struct {
 	locks                map[string]int
 }
 
-var (
-	solutionAPIFixturesMu sync.Mutex
-	solutionAPIFixtures   = map[*Server]*solutionAPIFixture{}
-)
+var solutionAPIFixtures perServer[*solutionAPIFixture]
 
 func openAPISolutionFixture(t *testing.T, s *Server) *solutionAPIFixture {
 	t.Helper()
-	solutionAPIFixturesMu.Lock()
-	defer solutionAPIFixturesMu.Unlock()
-	if f, ok := solutionAPIFixtures[s]; ok {
-		return f
-	}
-	openAPIOrgFixture(t, s)
-	ctx := context.Background()
-	o, err := s.DB.OrgBySlug(ctx, openAPIOrgSlug)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := mustAccount(t, s, "loesungen-"+uuid.NewString()[:8]+"@muster.example", "Muster Lösungen")
-	if err := s.DB.CreateRequest(ctx, org.Request{ID: uuid.Must(uuid.NewV7()).String(), OrgID: o.ID, UserID: u.ID, Email: u.Email,
-		Status: org.Approved}, account.AuditEntry{}); err != nil {
-		t.Fatal(err)
-	}
-	f := &solutionAPIFixture{member: testAPIToken(t, s, u, account.ScopeRead, account.ScopeWrite),
-		memberReader: testAPIToken(t, s, u, account.ScopeRead), locks: map[string]int{}}
-	curator := mustAccount(t, s, "kuratorin-"+uuid.NewString()[:8]+"@test.example", "Kuratorin", account.Curator)
-	e := catalog.Entry{Name: "API Entwurf", Short: "Ein Entwurf", Licence: "EUPL-1.2", Repository: "https://example.org/repo",
-		Fields: []string{"administration.online-services"}, Maturity: "pilot",
-		Delivery: []catalog.Delivery{{Model: catalog.SaaS, Price: "per_user", Hosting: "de"}}}
-	create := func(name string, submit, publish bool) string {
-		t.Helper()
-		e.Name = name
-		sol, err := s.Solutions.Create(ctx, u, openAPIOrgSlug, e, account.Meta{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		lock := func() int {
-			got, err := s.DB.SolutionBySlug(ctx, sol.Slug)
+	return solutionAPIFixtures.get(s, func() *solutionAPIFixture {
+		ctx := context.Background()
+		u, write, read := openAPIMember(t, s, "loesungen", "Muster Lösungen")
+		f := &solutionAPIFixture{member: write, memberReader: read, locks: map[string]int{}}
+		curator := mustAccount(t, s, "kuratorin-"+uuid.NewString()[:8]+"@test.example", "Kuratorin", account.Curator)
+		e := catalog.Entry{Name: "API Entwurf", Short: "Ein Entwurf", Licence: "EUPL-1.2", Repository: "https://example.org/repo",
+			Fields: []string{"administration.online-services"}, Maturity: "pilot",
+			Delivery: []catalog.Delivery{{Model: catalog.SaaS, Price: "per_user", Hosting: "de"}}}
+		create := func(name string, submit, publish bool) string {
+			t.Helper()
+			e.Name = name
+			sol, err := s.Solutions.Create(ctx, u, openAPIOrgSlug, e, account.Meta{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			return got.Lock
-		}
-		if submit {
-			if err := s.Solutions.Submit(ctx, u, sol.Slug, lock(), account.Meta{}); err != nil {
-				t.Fatal(err)
+			lock := func() int {
+				got, err := s.DB.SolutionBySlug(ctx, sol.Slug)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return got.Lock
 			}
-		}
-		if publish {
-			if err := s.Solutions.Review(ctx, curator, sol.Slug, lock(), true, "", account.Meta{}); err != nil {
-				t.Fatal(err)
+			if submit {
+				if err := s.Solutions.Submit(ctx, u, sol.Slug, lock(), account.Meta{}); err != nil {
+					t.Fatal(err)
+				}
 			}
+			if publish {
+				if err := s.Solutions.Review(ctx, curator, sol.Slug, lock(), true, "", account.Meta{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f.locks[sol.Slug] = lock()
+			return sol.Slug
 		}
-		f.locks[sol.Slug] = lock()
-		return sol.Slug
-	}
-	f.draft = create("API Entwurf "+uuid.NewString()[:8], false, false)
-	f.toSubmit = create("API Einreichen "+uuid.NewString()[:8], false, false)
-	f.toChange = create("API Ändern "+uuid.NewString()[:8], true, false)
-	f.toPublish = create("API Veröffentlichen "+uuid.NewString()[:8], true, false)
-	f.toArchive = create("API Archivieren "+uuid.NewString()[:8], true, true)
-	solutionAPIFixtures[s] = f
-	return f
+		f.draft = create("API Entwurf "+uuid.NewString()[:8], false, false)
+		f.toSubmit = create("API Einreichen "+uuid.NewString()[:8], false, false)
+		f.toChange = create("API Ändern "+uuid.NewString()[:8], true, false)
+		f.toPublish = create("API Veröffentlichen "+uuid.NewString()[:8], true, false)
+		f.toArchive = create("API Archivieren "+uuid.NewString()[:8], true, true)
+		return f
+	})
 }
 
 // withLock returns the JSON object body with its lock set.

@@ -76,6 +76,18 @@ func openAPIWriteCases(t *testing.T, o *openAPI, s *Server) []apiCase {
 				cases = append(cases, sc...)
 				continue
 			}
+			if mc, ok := openAPIMediaCases(t, op, s); ok {
+				cases = append(cases, mc...)
+				continue
+			}
+			if uc, ok := openAPIUsageCases(t, op, s); ok {
+				cases = append(cases, uc...)
+				continue
+			}
+			if hc, ok := openAPIHarvestCases(t, op, s); ok {
+				cases = append(cases, hc...)
+				continue
+			}
 			t.Errorf("%s: add its requests to openAPIWriteCases", op)
 		}
 	}

@@ -41,6 +41,8 @@ type Deps struct {
 	Fields   *catalog.Fields
 	// Solutions is the catalogue of solutions.
 	Solutions *catalog.Solutions
+	Harvest   *catalog.Harvester // publiccode.yml from git repositories: import and harvesting
+	Usage     *catalog.Usage
 	SSO       *sso.Client // nil when no OpenID provider is configured
 	Mail      *mail.Service
 	Bundle    *i18n.Bundle
@@ -77,6 +79,9 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 	s := &Server{Deps: d, csrfKey: k}
 	if d.Orgs != nil && d.Accounts != nil {
 		d.Accounts.AddExporter(d.Orgs.Export) // memberships belong to the user's data
+	}
+	if d.Usage != nil && d.Accounts != nil {
+		d.Accounts.AddExporter(d.Usage.Export) // declarations, reports, flags, contact requests
 	}
 	s.metrics = newMetrics(prometheus.NewRegistry(), d.DB)
 	s.cache = newPageCache(defaultCacheBytes, 2*time.Second, d.Regions.DataVersion)

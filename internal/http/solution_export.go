@@ -29,7 +29,13 @@ func (s *Server) handleSolutionPublicCode(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	out, err := publiccode.Write(catalog.ToPublicCode(sol, s.Config.BaseURL+"/loesungen/"+sol.Slug, fieldLabels(tree, "de")))
+	var usedBy map[string][]string
+	if s.Usage != nil {
+		if usedBy, err = s.Usage.UsedBy(r.Context(), sol); err != nil {
+			return err
+		}
+	}
+	out, err := publiccode.Write(catalog.ToPublicCode(sol, s.Config.BaseURL+"/loesungen/"+sol.Slug, fieldLabels(tree, "de"), usedBy[sol.ID]...))
 	if err != nil && !errors.Is(err, publiccode.ErrInvalid) {
 		return err
 	}
@@ -138,8 +144,14 @@ func (s *Server) handleSolutionCSV(w http.ResponseWriter, r *http.Request) error
 		if err != nil {
 			return err
 		}
-		for _, sol := range page.Items {
-			a := apiSolutionOf(sol, now)
+		as := make([]apiSolution, len(page.Items))
+		for i, sol := range page.Items {
+			as[i] = apiSolutionOf(sol, now, s.Config.BaseURL)
+		}
+		if err := s.usedBy(r, page.Items, as); err != nil {
+			return err
+		}
+		for _, a := range as {
 			var models []string
 			for _, d := range a.Delivery {
 				models = append(models, d.Model)
@@ -151,7 +163,7 @@ func (s *Server) handleSolutionCSV(w http.ResponseWriter, r *http.Request) error
 			rows = append(rows, []string{a.Slug, a.Name, a.Short, a.Organisation.Name, strings.Join(a.Fields, " "), a.Licence,
 				strconv.FormatBool(a.Badges.OpenSource), a.Repository, a.Website, strings.Join(models, " "),
 				strconv.FormatBool(a.Badges.HostedInGermany), strconv.FormatBool(a.Badges.BSIC5), strconv.FormatBool(a.Badges.BITVStatement),
-				a.Maturity, strconv.Itoa(a.Version), published, strconv.FormatBool(a.Demo), s.Config.BaseURL + "/loesungen/" + a.Slug})
+				strconv.Itoa(a.Badges.VerifiedUses), a.Maturity, strconv.Itoa(a.Version), published, strconv.FormatBool(a.Demo), s.Config.BaseURL + "/loesungen/" + a.Slug})
 		}
 		if page.Next == "" {
 			break
@@ -163,7 +175,7 @@ func (s *Server) handleSolutionCSV(w http.ResponseWriter, r *http.Request) error
 	w.Write([]byte("\uFEFF"))
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"slug", "name", "short", "organisation", "fields", "licence", "open_source", "repository", "website", "delivery",
-		"hosted_in_germany", "bsi_c5", "bitv_statement", "maturity", "version", "published_at", "demo", "url"})
+		"hosted_in_germany", "bsi_c5", "bitv_statement", "verified_uses", "maturity", "version", "published_at", "demo", "url"})
 	for _, row := range rows {
 		for i := range row {
 			row[i] = csvCell(row[i])

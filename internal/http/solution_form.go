@@ -57,6 +57,7 @@ func entryFromForm(f url.Values) (e catalog.Entry, index map[string]string, v *a
 		index[fmt.Sprintf("evidence.%d.", len(e.Evidence))] = p
 		e.Evidence = append(e.Evidence, ev)
 	}
+	entryImagesFromForm(f, &e, index)
 	return e, index, v
 }
 
@@ -111,6 +112,7 @@ func entryForm(e catalog.Entry) url.Values {
 			f.Set(p+"expires", ev.Expires.Format("2006-01-02"))
 		}
 	}
+	entryImagesForm(e, f)
 	return f
 }
 

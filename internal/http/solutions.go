@@ -18,6 +18,7 @@ type SolutionListView struct {
 	Next   string
 	Now    time.Time
 	Labels map[string]string // field key → label in the page's language
+	Uses   map[string]int    // solution id → verified municipalities that use it
 }
 
 // SolutionView is the Data of the "solution" page.
@@ -31,6 +32,8 @@ type SolutionView struct {
 	// What the user may do, and the outcome of the last action.
 	CanEdit, CanArchive, CanReview bool
 	Done, Alert                    string
+	// Usage is who uses a published solution (solution_usage.go).
+	Usage *catalog.Overview
 }
 
 // fieldLabels maps every field of action's key to its label in lang.
@@ -61,6 +64,16 @@ func (s *Server) handleSolutionList(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	v.Fields, v.Page, v.Labels = tree, page, fieldLabels(tree, langOf(r))
+	if s.Usage != nil {
+		names, err := s.Usage.UsedBy(r.Context(), page.Items...)
+		if err != nil {
+			return err
+		}
+		v.Uses = map[string]int{}
+		for id, n := range names {
+			v.Uses[id] = len(n)
+		}
+	}
 	if page.Next != "" {
 		q := url.Values{"nach": {page.Next}}
 		if v.Query != "" {
@@ -84,6 +97,13 @@ var solutionDone = map[string]string{
 	"eingereicht": "solution.done.submitted",
 	"geprueft":    "solution.done.reviewed",
 	"archiviert":  "solution.done.archived",
+	// After the pages about its use (solution_usage.go).
+	"nutzung":        "usage.done.declared",
+	"zurueckgezogen": "usage.done.withdrawn",
+	"bericht":        "usage.done.report",
+	"antwort":        "usage.done.answer",
+	"gemeldet":       "usage.done.flagged",
+	"angefragt":      "usage.done.contact",
 }
 
 func (s *Server) handleSolutionView(w http.ResponseWriter, r *http.Request) error {
@@ -113,6 +133,9 @@ func (s *Server) renderSolution(w http.ResponseWriter, r *http.Request, status i
 		CanReview: catalog.Can(u, catalog.ActReview, sol, m) && sol.Working != nil && sol.Working.State == catalog.Submitted}
 	if v.Owner || v.CanReview || v.Version == nil {
 		v.Version = sol.Current()
+	}
+	if err := s.addUsage(r, &v, u, m); err != nil {
+		return err
 	}
 	pg := s.page(r, v.Version.Entry.Name)
 	if u != nil {

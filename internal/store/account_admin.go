@@ -266,6 +266,9 @@ func (db *DB) DeleteUser(ctx context.Context, userID string, audit account.Audit
 		if _, err := tx.exec(ctx, `DELETE FROM rate_limits WHERE key IN (?, ?)`, "login:account:"+u.Email, "reset:account:"+u.Email); err != nil {
 			return fmt.Errorf("store: delete limits: %w", err)
 		}
+		if err := tx.forgetUsage(ctx, userID, addrs); err != nil {
+			return err
+		}
 		// Sessions, API tokens, identities, one-time links, roles and
 		// memberships go with the user (ON DELETE CASCADE).
 		if _, err := tx.exec(ctx, `DELETE FROM users WHERE id = ?`, userID); err != nil {

@@ -163,34 +163,43 @@ func (db *DB) SaveWorking(ctx context.Context, id string, lock int, e catalog.En
 		return err
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
-		s, err := tx.locked(ctx, id, lock)
-		if err != nil {
+		if err := tx.saveWorking(ctx, id, lock, entry, by); err != nil {
 			return err
-		}
-		if s.Working != nil {
-			if s.Working.State == catalog.Submitted {
-				return apperr.New(apperr.Conflict, "catalog.error.in_review")
-			}
-			// A change after a change request is a draft again.
-			if _, err := tx.exec(ctx, `UPDATE solution_versions SET entry = ?, state = 'draft', updated_at = ? WHERE solution_id = ? AND number = ?`,
-				entry, tx.now, id, s.Working.Number); err != nil {
-				return fmt.Errorf("store: save version: %w", err)
-			}
-		} else {
-			var next int
-			if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM solution_versions WHERE solution_id = ?`, id).Scan(&next); err != nil {
-				return fmt.Errorf("store: next version: %w", err)
-			}
-			if _, err := tx.exec(ctx, `INSERT INTO solution_versions (solution_id, number, entry, state, created_by, created_at, updated_at)
-				VALUES (?, ?, ?, 'draft', ?, ?, ?)`, id, next, entry, by, tx.now, tx.now); err != nil {
-				return fmt.Errorf("store: new version: %w", err)
-			}
-			if _, err := tx.exec(ctx, `UPDATE solutions SET working_version = ? WHERE id = ?`, next, id); err != nil {
-				return fmt.Errorf("store: working version: %w", err)
-			}
 		}
 		return tx.addAudit(ctx, audit)
 	})
+}
+
+// saveWorking replaces the working version's entry (JSON) or starts a
+// new one, for SaveWorking and the acceptance of a harvested proposal.
+func (tx *Tx) saveWorking(ctx context.Context, id string, lock int, entry, by string) error {
+	s, err := tx.locked(ctx, id, lock)
+	if err != nil {
+		return err
+	}
+	if s.Working != nil {
+		if s.Working.State == catalog.Submitted {
+			return apperr.New(apperr.Conflict, "catalog.error.in_review")
+		}
+		// A change after a change request is a draft again.
+		if _, err := tx.exec(ctx, `UPDATE solution_versions SET entry = ?, state = 'draft', updated_at = ? WHERE solution_id = ? AND number = ?`,
+			entry, tx.now, id, s.Working.Number); err != nil {
+			return fmt.Errorf("store: save version: %w", err)
+		}
+	} else {
+		var next int
+		if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM solution_versions WHERE solution_id = ?`, id).Scan(&next); err != nil {
+			return fmt.Errorf("store: next version: %w", err)
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO solution_versions (solution_id, number, entry, state, created_by, created_at, updated_at)
+				VALUES (?, ?, ?, 'draft', ?, ?, ?)`, id, next, entry, by, tx.now, tx.now); err != nil {
+			return fmt.Errorf("store: new version: %w", err)
+		}
+		if _, err := tx.exec(ctx, `UPDATE solutions SET working_version = ? WHERE id = ?`, next, id); err != nil {
+			return fmt.Errorf("store: working version: %w", err)
+		}
+	}
+	return nil
 }
 
 // SetWorkingState moves the working version between states.
