@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/riverqueue/river"
 
@@ -235,6 +237,16 @@ func (e *env) tab(t *testing.T, timeout time.Duration) context.Context {
 			}
 		}
 	}()
+	// Reduced motion turns KERN's smooth scrolling off (app.css): a click
+	// computes where the element is after scrolling it into view, and a
+	// page still scrolling moves it away from there.
+	if _, err := chromedp.Run(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
+		return err
+	})); err != nil {
+		t.Fatalf("emulate reduced motion: %v", err)
+	}
 	t.Cleanup(func() {
 		cancelTab()
 		cancel()
