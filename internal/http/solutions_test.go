@@ -139,5 +139,3 @@ func orgRequest(orgID string, u account.User) org.Request {
 	return org.Request{ID: uuid.Must(uuid.NewV7()).String(), OrgID: orgID, UserID: u.ID, Email: u.Email, Status: org.Approved}
 }
 
-// listFirst asks for the first published solution.
-func listFirst() catalog.ListQuery { return catalog.ListQuery{Limit: 1} }

@@ -4,8 +4,14 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/smartregions/smartregions/internal/account"
+	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/feedback"
+	"github.com/smartregions/smartregions/internal/org"
 	"github.com/smartregions/smartregions/internal/store"
 	"github.com/smartregions/smartregions/internal/store/storetest"
 )
@@ -34,6 +40,32 @@ func TestFeedback(t *testing.T) {
 		list, err := svc.List(ctx, 10)
 		if err != nil || len(list) != 1 || list[0].Message != "Kontrast zu gering" || list[0].Created.IsZero() {
 			t.Fatalf("List = %+v, %v", list, err)
+		}
+	})
+}
+
+// TestReservedSlugs: organisations and solutions named like the fixed
+// paths beside their pages get numbered slugs.
+func TestReservedSlugs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		u := account.User{ID: uuid.Must(uuid.NewV7()).String(), Email: "slug@example.org", Lang: "de", Created: now}
+		if err := db.CreateUser(ctx, account.NewUser{User: u}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct{ name, want string }{{"Neu", "neu-2"}, {"Import", "import-2"}, {"Importe", "importe"}} {
+			o, err := db.CreateOrg(ctx, org.Organisation{ID: uuid.Must(uuid.NewV7()).String(), Slug: org.Slug(tc.name), Kind: org.Company, Name: tc.name},
+				u.ID, account.AuditEntry{})
+			if err != nil || o.Slug != tc.want {
+				t.Errorf("organisation %q: slug %q, %v; want %q", tc.name, o.Slug, err, tc.want)
+				continue
+			}
+			sol, err := db.CreateSolution(ctx, catalog.Solution{ID: uuid.Must(uuid.NewV7()).String(), Slug: org.Slug(tc.name), OrgID: o.ID},
+				catalog.Entry{Name: tc.name}, account.AuditEntry{})
+			if err != nil || sol.Slug != tc.want {
+				t.Errorf("solution %q: slug %q, %v; want %q", tc.name, sol.Slug, err, tc.want)
+			}
 		}
 	})
 }

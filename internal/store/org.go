@@ -73,12 +73,21 @@ func (tx *Tx) uniqueSlug(ctx context.Context, table, slug string) (string, error
 	if err != nil {
 		return "", err
 	}
+	if reservedSlugs[slug] {
+		taken = append(taken, slug)
+	}
 	base := slug
 	for i := 2; contains(taken, slug); i++ {
 		slug = base + "-" + strconv.Itoa(i)
 	}
 	return slug, nil
 }
+
+// reservedSlugs are the words of paths beside /organisationen/{slug} and
+// /loesungen/{slug} (/loesungen/neu, /loesungen/import): an organisation or
+// solution of that name gets a numbered slug, or its page could not be
+// reached.
+var reservedSlugs = map[string]bool{"neu": true, "import": true}
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
