@@ -18,6 +18,7 @@ import (
 	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/org"
 	"github.com/smartregions/smartregions/internal/publiccode"
+	"github.com/smartregions/smartregions/internal/region"
 	"github.com/smartregions/smartregions/internal/web"
 )
 
@@ -46,6 +47,7 @@ type ImportResult struct {
 	Notes        []string // what was not taken over, translated
 	Descriptions []DescriptionView
 	Countries    []string
+	UsedBy       []UsedByView
 }
 
 // ProblemView is one finding of the standard, explained in the page's
@@ -97,8 +99,41 @@ func (s *Server) importResult(r *http.Request, check catalog.PublicCodeCheck, te
 			res.Countries = append(res.Countries, k)
 		}
 		slices.Sort(res.Countries)
+		for _, name := range sw.UsedBy {
+			u, err := s.usedBySuggestion(r, name)
+			if err != nil {
+				return nil, err
+			}
+			res.UsedBy = append(res.UsedBy, u)
+		}
 	}
 	return res, nil
+}
+
+// UsedByView is a user that a publiccode.yml names, with the municipality
+// of the register it names when there is exactly one: a suggestion whom
+// to ask to declare their use, never a declaration.
+type UsedByView struct {
+	Name         string
+	Municipality *region.Municipality
+	OrgSlug      string // the municipality's organisation on the platform, "" for none
+}
+
+func (s *Server) usedBySuggestion(r *http.Request, name string) (UsedByView, error) {
+	v := UsedByView{Name: name}
+	m, ok, err := s.Regions.MatchMunicipality(r.Context(), name)
+	if err != nil || !ok {
+		return v, err
+	}
+	v.Municipality = &m
+	o, err := s.Orgs.ForRegion(r.Context(), m.AGS)
+	switch {
+	case err == nil:
+		v.OrgSlug = o.Slug
+	case apperr.CodeOf(err) != apperr.NotFound:
+		return v, err
+	}
+	return v, nil
 }
 
 // renderImport shows the import page.

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/smartregions/smartregions/data"
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/apperr"
@@ -268,5 +270,26 @@ func TestAPISolutionImport(t *testing.T) {
 				t.Errorf("%s: %d %s", c.name, rec.Code, rec.Body)
 			}
 		}
+	})
+}
+
+// TestImportUsedBySuggestions: the users a real publiccode.yml names are
+// matched to the municipalities of the register, as suggestions whom to
+// ask for a declaration.
+func TestImportUsedBySuggestions(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *Server) {
+		email := "anna-" + uuid.NewString()[:8] + "@integreat.example"
+		anna := signedInBrowser(t, s, email)
+		u, _, err := s.DB.UserByEmail(t.Context(), email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := s.Orgs.Create(t.Context(), u, orgNew("Integreat "+uuid.NewString()[:8]), account.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, body, _ := anna.post("/loesungen/import", "/loesungen/import", url.Values{"organisation": {o.Slug}, "publiccode": {sampleText(t, validSample)}})
+		wantPage(t, "preview", code, body, http.StatusOK, "Germany - City of Munich – im Gemeinderegister:", `href="/kommunen/09162000"`,
+			"Germany - City of Dortmund – im Gemeinderegister:", `href="/kommunen/05913000"`, "Genannte Nutzer sind Vorschläge")
 	})
 }

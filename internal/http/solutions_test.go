@@ -138,4 +138,3 @@ func orgNew(name string) org.NewOrg { return org.NewOrg{Kind: org.Company, Name:
 func orgRequest(orgID string, u account.User) org.Request {
 	return org.Request{ID: uuid.Must(uuid.NewV7()).String(), OrgID: orgID, UserID: u.ID, Email: u.Email, Status: org.Approved}
 }
-
