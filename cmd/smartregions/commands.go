@@ -21,6 +21,7 @@ import (
 	"github.com/smartregions/smartregions/internal/mail"
 	"github.com/smartregions/smartregions/internal/org"
 	"github.com/smartregions/smartregions/internal/region"
+	"github.com/smartregions/smartregions/internal/search"
 	"github.com/smartregions/smartregions/internal/store"
 	"github.com/smartregions/smartregions/internal/web"
 )
@@ -76,6 +77,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			log.Info("demo catalogue imported on first start", "entries", n)
 		}
 	}
+	finder := search.New(db, fields)
+	if err := finder.Init(ctx); err != nil { // synonyms on first start; the index after an upgrade
+		return fmt.Errorf("serve: search: %w", err)
+	}
 	bundle, err := i18n.Load()
 	if err != nil {
 		return err
@@ -121,6 +126,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		Feedback: feedback.NewService(db), Accounts: accounts, Mail: mails, SSO: ssoClient,
 		Orgs: org.NewService(db, regions, mail.Accounts(mails), bundle, c.BaseURL, log), Fields: fields, Solutions: solutions.WithMail(mail.Accounts(mails), bundle, c.BaseURL), Harvest: harvester,
 		Usage:  usage,
+		Search: finder,
 		Bundle: bundle, Renderer: renderer, Version: versionString()})
 	if err != nil {
 		return err

@@ -28,6 +28,8 @@ Usage:
   smartregions serve [flags]                 start the web server (default: SQLite file smartregions.db, http://127.0.0.1:8080)
   smartregions migrate [flags]               apply database migrations
   smartregions import register FILE [flags]  import a GV100AD municipality register (Destatis)
+  smartregions seed --solutions N [--seed S] [flags]
+                                             fill a separate benchmark database with a synthetic catalogue
   smartregions user create --operator --email ADDRESS [--name NAME] [flags] < password
                                              create the first operator (password on standard input)
   smartregions feedback [flags]              list accessibility feedback, newest first
@@ -61,6 +63,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdMigrate(ctx, args, getenv, stdout, stderr)
 	case "import":
 		return cmdImport(ctx, args, getenv, stdout, stderr)
+	case "seed":
+		return cmdSeed(ctx, args, getenv, stdout, stderr)
 	case "user":
 		return cmdUser(ctx, args, getenv, stdin, stdout, stderr)
 	case "feedback":

@@ -12,7 +12,6 @@ import (
 
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/apperr"
-	"github.com/smartregions/smartregions/internal/fold"
 	"github.com/smartregions/smartregions/internal/org"
 	"github.com/smartregions/smartregions/internal/publiccode"
 )
@@ -124,9 +123,6 @@ func (s *Solutions) List(ctx context.Context, q ListQuery) (Page, error) {
 	if q.Limit < 1 || q.Limit > 200 {
 		v.Add("limit", "error.param.limit")
 	}
-	if len([]rune(q.Query)) > 100 {
-		v.Add("q", "form.error.too_long", "Max", 100)
-	}
 	if q.Field != "" {
 		known, err := s.knownFields(ctx)
 		if err != nil {
@@ -139,6 +135,5 @@ func (s *Solutions) List(ctx context.Context, q ListQuery) (Page, error) {
 	if err := v.Err(); err != nil {
 		return Page{}, err
 	}
-	q.Query = fold.Key(q.Query)
 	return s.store.PublishedSolutions(ctx, q)
 }

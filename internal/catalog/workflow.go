@@ -130,7 +130,6 @@ type SolutionStore interface {
 
 // ListQuery selects a page of published solutions.
 type ListQuery struct {
-	Query string // folded part of the name
 	Field string // a field of action; a top-level key includes its children
 	After string // keyset cursor: the id of the last solution of the previous page
 	Limit int

@@ -146,6 +146,7 @@ var axeGroups = []axeGroup{
 		{"District", get("/kreise/01051")},
 		{"FieldsOfAction", get("/handlungsfelder")},
 		{"Solutions", get("/loesungen")},
+		{"SolutionSearch", get("/loesungen?q=Daten+-Karte")},
 		{"Solution", then(get("/loesungen"), "open the first solution", 200, chromedp.Click(chromedp.CSS(`main .app-card a[href^="/loesungen/"]`)))},
 		{"Accessibility", get("/barrierefreiheit")},
 		{"FeedbackErrors", then(get("/barrierefreiheit"), "send the empty feedback form", 400, chromedp.Click(chromedp.CSS(feedbackSend)))},

@@ -27,6 +27,7 @@ import (
 	"github.com/smartregions/smartregions/internal/org"
 	"github.com/smartregions/smartregions/internal/region"
 	"github.com/smartregions/smartregions/internal/region/regiontest"
+	"github.com/smartregions/smartregions/internal/search"
 	"github.com/smartregions/smartregions/internal/sso"
 	"github.com/smartregions/smartregions/internal/sso/ssotest"
 	"github.com/smartregions/smartregions/internal/store"
@@ -174,7 +175,7 @@ func newServer(t *testing.T, e *env) *httpserver.Server {
 		Accounts: account.NewService(e.db, mail.Accounts(mails), bundle, cfg.BaseURL, log), Mail: mails,
 		Orgs: e.orgs, Fields: fields, Solutions: solutions.WithMail(mail.Accounts(mails), bundle, cfg.BaseURL), SSO: client,
 		Harvest: catalog.NewHarvester(solutions, e.db, catalog.NewGitFetcher().AllowLocal()), Renderer: renderer, Version: "test",
-		Usage: catalog.NewUsage(e.db, solutions, e.db, mails, bundle, cfg.BaseURL, log)})
+		Usage: catalog.NewUsage(e.db, solutions, e.db, mails, bundle, cfg.BaseURL, log), Search: search.New(e.db, fields)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,7 +117,7 @@ func (s *Server) handleAPISolutionList(w http.ResponseWriter, r *http.Request) e
 	if err := p.Err(); err != nil {
 		return err
 	}
-	page, err := s.Solutions.List(r.Context(), catalog.ListQuery{Query: p.str("q"), Field: p.str("field"), After: cursor, Limit: limit})
+	page, _, err := s.listSolutions(r, p.str("q"), p.str("field"), cursor, limit) // search.go
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/smartregions/smartregions/internal/org"
 	"github.com/smartregions/smartregions/internal/region"
 	"github.com/smartregions/smartregions/internal/region/regiontest"
+	"github.com/smartregions/smartregions/internal/search"
 	"github.com/smartregions/smartregions/internal/store"
 	"github.com/smartregions/smartregions/internal/store/storetest"
 	"github.com/smartregions/smartregions/internal/web"
@@ -63,6 +64,7 @@ func newServerOn(tb testing.TB, db *store.DB) *Server {
 		Feedback: feedback.NewService(db), Accounts: account.NewService(db, box, bundle, cfg.BaseURL, log), Mail: mails,
 		Orgs: org.NewService(db, regions, box, bundle, cfg.BaseURL, log), Fields: fields, Solutions: solutions, Harvest: harvester,
 		Usage:  catalog.NewUsage(db, catalog.NewSolutions(db, db, db), db, mails, bundle, cfg.BaseURL, log),
+		Search: search.New(db, fields),
 		Bundle: bundle, Renderer: renderer, Version: "test"})
 	if err != nil {
 		tb.Fatal(err)

@@ -36,6 +36,10 @@ func openAPIWriteCases(t *testing.T, o *openAPI, s *Server) []apiCase {
 		switch {
 		case op.method == "get" && op.path == "/api/v1/solutions":
 			cases = append(cases, apiCase{op: op, target: op.path + "?q=beispiel&field=administration", status: 200, wantItems: true})
+		case op.method == "get" && op.path == "/api/v1/search":
+			cases = append(cases, apiCase{op: op, target: op.path + "?q=beispiel&field=administration&sort=relevance", status: 200, wantItems: true},
+				apiCase{op: op, target: op.path + "?sort=name&limit=1", status: 200, wantItems: true},
+				apiCase{op: op, target: op.path + "?q=%22unbalanced+-+%27%3B+DROP+TABLE+solutions", status: 200})
 		case op.method == "get" && op.path == "/api/v1/users":
 			cases = append(cases, apiCase{op: op, target: op.path + "?limit=1", status: 200, wantItems: true, as: "operator"})
 		case op.method == "get" && op.path == "/api/v1/audit-log":

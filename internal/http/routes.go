@@ -201,6 +201,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/verification-requests", accessCurator, h(s.handleAPIRequestList), false},
 		{"POST /api/v1/verification-requests/{id}/decision", accessCurator, h(s.handleAPIRequestDecide), false},
 		{"GET /api/v1/solutions", accessPublic, h(s.handleAPISolutionList), false},
+		{"GET /api/v1/search", accessPublic, h(s.handleAPISearch), false}, // api_search.go
 		{"GET /api/v1/feed", accessPublic, h(s.handleAPIFeed), false},
 		{"GET /api/v1/solutions/{slug}", accessPublic, h(s.handleAPISolutionView), false},
 		{"GET /api/v1/solutions/{slug}/usage", accessPublic, h(s.handleAPIUsageView), false},

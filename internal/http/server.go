@@ -24,6 +24,7 @@ import (
 	"github.com/smartregions/smartregions/internal/mail"
 	"github.com/smartregions/smartregions/internal/org"
 	"github.com/smartregions/smartregions/internal/region"
+	"github.com/smartregions/smartregions/internal/search"
 	"github.com/smartregions/smartregions/internal/sso"
 	"github.com/smartregions/smartregions/internal/store"
 	"github.com/smartregions/smartregions/internal/web"
@@ -43,6 +44,7 @@ type Deps struct {
 	Solutions *catalog.Solutions
 	Harvest   *catalog.Harvester // publiccode.yml from git repositories: import and harvesting
 	Usage     *catalog.Usage
+	Search    *search.Service
 	SSO       *sso.Client // nil when no OpenID provider is configured
 	Mail      *mail.Service
 	Bundle    *i18n.Bundle

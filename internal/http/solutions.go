@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/smartregions/smartregions/internal/catalog"
+	"github.com/smartregions/smartregions/internal/search"
 	"github.com/smartregions/smartregions/internal/web"
 )
 
@@ -17,8 +18,9 @@ type SolutionListView struct {
 	Page   catalog.Page
 	Next   string
 	Now    time.Time
-	Labels map[string]string // field key → label in the page's language
-	Uses   map[string]int    // solution id → verified municipalities that use it
+	Labels map[string]string      // field key → label in the page's language
+	Uses   map[string]int         // solution id → verified municipalities that use it
+	Why    map[string]*search.Why // solution id → why the search found it (with a query)
 }
 
 // SolutionView is the Data of the "solution" page.
@@ -59,11 +61,11 @@ func (s *Server) handleSolutionList(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	page, err := s.Solutions.List(r.Context(), catalog.ListQuery{Query: v.Query, Field: v.Field, After: after, Limit: 20})
+	page, why, err := s.listSolutions(r, v.Query, v.Field, after, 20) // search.go
 	if err != nil {
 		return err
 	}
-	v.Fields, v.Page, v.Labels = tree, page, fieldLabels(tree, langOf(r))
+	v.Fields, v.Page, v.Labels, v.Why = tree, page, fieldLabels(tree, langOf(r)), why
 	if s.Usage != nil {
 		names, err := s.Usage.UsedBy(r.Context(), page.Items...)
 		if err != nil {

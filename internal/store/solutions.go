@@ -264,6 +264,9 @@ func (db *DB) Archive(ctx context.Context, id string, lock int, reason string, a
 		if _, err := tx.exec(ctx, `UPDATE solutions SET archived_at = ?, archived_reason = ? WHERE id = ? AND archived_at IS NULL`, tx.now, reason, id); err != nil {
 			return fmt.Errorf("store: archive solution: %w", err)
 		}
+		if err := tx.unindexSolution(ctx, id); err != nil {
+			return err
+		}
 		return tx.addAudit(ctx, audit)
 	})
 }
@@ -318,7 +321,7 @@ func (tx *Tx) indexPublished(ctx context.Context, id string, e catalog.Entry) er
 			return fmt.Errorf("store: index solution fields: %w", err)
 		}
 	}
-	return nil
+	return tx.indexSolution(ctx, id, e) // full-text search (search.go)
 }
 
 // ImportSolution stores an imported entry as published version 1.
@@ -356,10 +359,8 @@ func (db *DB) ImportSolution(ctx context.Context, s catalog.Solution, e catalog.
 
 // PublishedSolutions returns a page of published solutions by name.
 func (db *DB) PublishedSolutions(ctx context.Context, q catalog.ListQuery) (catalog.Page, error) {
+	// A text query is answered by the full-text search (search.go).
 	conds, args := []string{"s.published_version IS NOT NULL", "s.archived_at IS NULL"}, []any{}
-	if q.Query != "" {
-		conds, args = append(conds, `s.name_key LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(q.Query)+"%")
-	}
 	if q.Field != "" {
 		conds = append(conds, `EXISTS (SELECT 1 FROM solution_fields f WHERE f.solution_id = s.id AND (f.field_key = ? OR f.field_key LIKE ? ESCAPE '\'))`)
 		args = append(args, q.Field, escapeLike(q.Field)+".%")
