@@ -22,13 +22,14 @@ type apiWhy struct {
 }
 
 func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
-	p := readParams(r, "q", "field", "sort", "limit", "cursor")
+	p := readParams(r, append([]string{"q", "sort", "limit", "cursor"}, search.FacetNames...)...)
 	limit := p.int("limit", 50, 1, 200)
 	cursor := p.id("cursor")
+	filters := readAPIFilters(p) // facets.go
 	if err := p.Err(); err != nil {
 		return err
 	}
-	res, err := s.Search.Search(r.Context(), search.Query{Text: p.str("q"), Field: p.str("field"), Sort: p.str("sort"), After: cursor, Limit: limit})
+	res, err := s.Search.Search(r.Context(), search.Query{Text: p.str("q"), Filters: filters, Sort: p.str("sort"), After: cursor, Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -41,7 +42,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 	if err := s.usedBy(r, sols, api); err != nil {
 		return err
 	}
-	out := list[apiSearchHit]{Items: make([]apiSearchHit, 0, len(res.Items)), Total: res.Total, Next: res.Next}
+	out := apiSearchResult{Items: make([]apiSearchHit, 0, len(res.Items)), Total: res.Total, Next: res.Next, Facets: apiFacetsOf(res.Facets)}
 	for i, h := range res.Items {
 		out.Items = append(out.Items, apiSearchHit{Solution: api[i], Why: apiWhy{Fields: nonNil(h.Why.Fields), Terms: nonNil(h.Why.Terms)}})
 	}

@@ -46,6 +46,8 @@ func openAPIWriteCases(t *testing.T, o *openAPI, s *Server) []apiCase {
 			cases = append(cases, apiCase{op: op, target: op.path + "?limit=1&action=account.", status: 200, wantItems: true, as: "reader"},
 				apiCase{op: op, target: op.path + "?from=2026-03-02&to=2026-03-01", status: 400, as: "operator"},
 				apiCase{op: op, target: op.path + "?from=1.3.2026&to=31.3.2026", status: 200, as: "operator"})
+		case op.method == "get" && op.path == "/api/v1/solutions/compare":
+			cases = append(cases, openAPICompareCases(t, op, s)...) // compare_test.go
 		case op.method == "get" && !strings.Contains(op.path, "organisation") && !strings.Contains(op.path, "verification"):
 		case op.method == "put" && op.path == "/api/v1/users/{id}/roles":
 			u := mustAccount(t, s, "openapi-"+uuid.NewString()+"@test.example", "")

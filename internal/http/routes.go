@@ -116,6 +116,10 @@ func (s *Server) routeTable() []route {
 		// Solution catalogue.
 		{"GET /loesungen", accessPublic, h(s.handleSolutionList), false},
 		{"GET /loesungen.csv", accessPublic, h(s.handleSolutionCSV), false},
+		{"GET /loesungen/vergleich", accessPublic, h(s.handleCompare), false}, // compare.go
+		{"GET /loesungen/vergleich.xlsx", accessPublic, h(s.handleCompareXLSX), false},
+		{"GET /loesungen/vergleich.pdf", accessPublic, h(s.handleComparePDF), false},
+		{"GET /loesungen/vergleich/auswahl", accessPublic, h(s.handleCompareChoice), false},
 		{"GET /loesungen/neu", accessUser, h(s.handleSolutionNewForm), false},
 		{"POST /loesungen", accessUser, h(s.handleSolutionCreate), false},
 		{"GET /loesungen/import", accessUser, h(s.handleSolutionImportForm), false},
@@ -203,6 +207,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/solutions", accessPublic, h(s.handleAPISolutionList), false},
 		{"GET /api/v1/search", accessPublic, h(s.handleAPISearch), false}, // api_search.go
 		{"GET /api/v1/feed", accessPublic, h(s.handleAPIFeed), false},
+		{"GET /api/v1/solutions/compare", accessPublic, h(s.handleAPICompare), false}, // compare.go
 		{"GET /api/v1/solutions/{slug}", accessPublic, h(s.handleAPISolutionView), false},
 		{"GET /api/v1/solutions/{slug}/usage", accessPublic, h(s.handleAPIUsageView), false},
 		{"POST /api/v1/solutions/{slug}/usage", accessUser, h(s.handleAPIUsageDeclare), false},

@@ -2,7 +2,6 @@ package http
 
 import (
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/smartregions/smartregions/internal/catalog"
@@ -21,6 +20,9 @@ type SolutionListView struct {
 	Labels map[string]string      // field key → label in the page's language
 	Uses   map[string]int         // solution id → verified municipalities that use it
 	Why    map[string]*search.Why // solution id → why the search found it (with a query)
+	// The facet panel and sort orders (facets.go).
+	FacetGroups []FacetGroup
+	Sorts       []SortOption
 }
 
 // SolutionView is the Data of the "solution" page.
@@ -51,8 +53,8 @@ func fieldLabels(tree []catalog.Field, lang string) map[string]string {
 }
 
 func (s *Server) handleSolutionList(w http.ResponseWriter, r *http.Request) error {
-	p := readParams(r, "q", "feld", "nach")
-	v := SolutionListView{Query: p.str("q"), Field: p.str("feld"), Now: time.Now()}
+	p, filters, sort := readListParams(r) // facets.go
+	v := SolutionListView{Query: p.str("q"), Now: time.Now()}
 	after := p.id("nach")
 	if err := p.Err(); err != nil {
 		return err
@@ -61,10 +63,14 @@ func (s *Server) handleSolutionList(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	page, why, err := s.listSolutions(r, v.Query, v.Field, after, 20) // search.go
+	page, why, facets, err := s.searchList(r, v.Query, filters, sort, after, 20) // facets.go
 	if err != nil {
 		return err
 	}
+	if v.FacetGroups, err = s.facetGroups(r, tree, facets, filters); err != nil {
+		return err
+	}
+	v.Sorts = s.sortOptions(r, v.Query, sort)
 	v.Fields, v.Page, v.Labels, v.Why = tree, page, fieldLabels(tree, langOf(r)), why
 	if s.Usage != nil {
 		names, err := s.Usage.UsedBy(r.Context(), page.Items...)
@@ -77,13 +83,8 @@ func (s *Server) handleSolutionList(w http.ResponseWriter, r *http.Request) erro
 		}
 	}
 	if page.Next != "" {
-		q := url.Values{"nach": {page.Next}}
-		if v.Query != "" {
-			q.Set("q", v.Query)
-		}
-		if v.Field != "" {
-			q.Set("feld", v.Field)
-		}
+		q := listQuery(v.Query, filters, sort)
+		q.Set("nach", page.Next)
 		v.Next = "/loesungen?" + q.Encode()
 	}
 	pg := s.page(r, s.t(r, "solutions.title"))

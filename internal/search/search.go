@@ -78,6 +78,8 @@ type Plan struct {
 	Sort    string
 	After   string // keyset cursor: the id of the last solution of the previous page
 	Limit   int
+	Filters Filters   // selected facet values (facets.go)
+	Now     time.Time // evidence must not have expired at Now
 }
 
 // Found is a solution the store found with its indexed text.
@@ -114,6 +116,9 @@ type Store interface {
 	// ReindexSolutions rebuilds the index of all published solutions and
 	// returns how many it indexed.
 	ReindexSolutions(ctx context.Context) (int, error)
+	// SearchFacets counts the facet values of the solutions matching the
+	// plan, each facet without its own selection.
+	SearchFacets(ctx context.Context, p Plan) (Facets, error)
 }
 
 // FieldLister lists the fields of action (catalog.Fields).
@@ -132,6 +137,8 @@ type Query struct {
 	Limit int    // 1–200; 0 means 20
 	After string // cursor from Result.Next
 	Sort  string // SortRelevance (default with a text) or SortName
+	// Filters are the selected facet values (facets.go).
+	Filters Filters
 }
 
 // Result is a page of results.
@@ -139,6 +146,8 @@ type Result struct {
 	Items []Hit
 	Total int
 	Next  string // cursor of the next page; "" on the last
+	// Facets are the counts per facet value (facets.go).
+	Facets Facets
 }
 
 // Hit is a solution found, with why it was found.
@@ -268,7 +277,7 @@ func (s *Service) Search(ctx context.Context, q Query) (Result, error) {
 			q.Sort = SortRelevance
 		}
 	}
-	if q.Sort != SortRelevance && q.Sort != SortName {
+	if !slices.Contains(Sorts, q.Sort) {
 		v.Add("sort", "search.error.sort")
 	}
 	if q.Field != "" {
@@ -280,6 +289,10 @@ func (s *Service) Search(ctx context.Context, q Query) (Result, error) {
 			v.Add("field", "catalog.error.field_unknown", "Key", q.Field)
 		}
 	}
+	filters, err := s.validateFilters(q.Filters, &v, func(key string) (bool, error) { return s.knownField(ctx, key) })
+	if err != nil {
+		return Result{}, err
+	}
 	if err := v.Err(); err != nil {
 		return Result{}, err
 	}
@@ -288,11 +301,16 @@ func (s *Service) Search(ctx context.Context, q Query) (Result, error) {
 		return Result{}, err
 	}
 	plan.Field, plan.Sort, plan.After, plan.Limit = q.Field, q.Sort, q.After, q.Limit
+	plan.Filters, plan.Now = filters, time.Now().UTC()
 	page, err := s.store.SearchSolutions(ctx, plan)
 	if err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
-	out := Result{Items: make([]Hit, 0, len(page.Items)), Total: page.Total, Next: page.Next}
+	facets, err := s.store.SearchFacets(ctx, plan)
+	if err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+	out := Result{Items: make([]Hit, 0, len(page.Items)), Total: page.Total, Next: page.Next, Facets: facets}
 	for _, f := range page.Items {
 		out.Items = append(out.Items, Hit{Solution: f.Solution, Why: explain(plan.Groups, f.Doc)})
 	}

@@ -54,7 +54,7 @@ func TestReservedSlugs(t *testing.T) {
 		if err := db.CreateUser(ctx, account.NewUser{User: u}); err != nil {
 			t.Fatal(err)
 		}
-		for _, tc := range []struct{ name, want string }{{"Neu", "neu-2"}, {"Import", "import-2"}, {"Importe", "importe"}} {
+		for _, tc := range []struct{ name, want string }{{"Neu", "neu-2"}, {"Import", "import-2"}, {"Vergleich", "vergleich-2"}, {"Compare", "compare-2"}, {"Importe", "importe"}} {
 			o, err := db.CreateOrg(ctx, org.Organisation{ID: uuid.Must(uuid.NewV7()).String(), Slug: org.Slug(tc.name), Kind: org.Company, Name: tc.name},
 				u.ID, account.AuditEntry{})
 			if err != nil || o.Slug != tc.want {

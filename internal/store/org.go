@@ -83,11 +83,11 @@ func (tx *Tx) uniqueSlug(ctx context.Context, table, slug string) (string, error
 	return slug, nil
 }
 
-// reservedSlugs are the words of paths beside /organisationen/{slug} and
-// /loesungen/{slug} (/loesungen/neu, /loesungen/import): an organisation or
-// solution of that name gets a numbered slug, or its page could not be
-// reached.
-var reservedSlugs = map[string]bool{"neu": true, "import": true}
+// reservedSlugs are the words of paths beside /organisationen/{slug},
+// /loesungen/{slug} and /api/v1/solutions/{slug} (neu, import, vergleich,
+// compare): an organisation or solution of that name gets a numbered
+// slug, or its page could not be reached.
+var reservedSlugs = map[string]bool{"neu": true, "import": true, "vergleich": true, "compare": true}
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

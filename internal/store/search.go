@@ -25,6 +25,9 @@ func (tx *Tx) insertSearchDoc(ctx context.Context, id string, d search.Doc) erro
 
 // unindexSolution takes a solution out of the search index.
 func (tx *Tx) unindexSolution(ctx context.Context, id string) error {
+	if err := tx.unindexFacets(ctx, id); err != nil { // facets.go
+		return err
+	}
 	if tx.db.dialect == Postgres {
 		return tx.unindexPostgres(ctx, id)
 	}
@@ -32,6 +35,9 @@ func (tx *Tx) unindexSolution(ctx context.Context, id string) error {
 }
 
 func (tx *Tx) clearSearch(ctx context.Context) error {
+	if err := tx.clearFacets(ctx); err != nil { // facets.go
+		return err
+	}
 	if tx.db.dialect == Postgres {
 		return tx.clearSearchPostgres(ctx)
 	}
@@ -130,6 +136,9 @@ func (tx *Tx) indexWith(ctx context.Context, id string, e catalog.Entry, labels 
 	if err := tx.insertSearchDoc(ctx, id, search.NewDoc(e, labels)); err != nil {
 		return fmt.Errorf("store: index solution: %w", err)
 	}
+	if err := tx.indexFacets(ctx, id, e); err != nil {
+		return err
+	}
 	return tx.addSearchTerms(ctx, search.DocVocabulary(e, labels))
 }
 
@@ -178,6 +187,10 @@ func (db *DB) ReindexSolutions(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
+		parents, err := tx.fieldParents(ctx) // facets.go
+		if err != nil {
+			return err
+		}
 		// In batches, so that memory stays bounded at any catalogue size.
 		type doc struct{ id, entry string }
 		after := ""
@@ -210,6 +223,9 @@ func (db *DB) ReindexSolutions(ctx context.Context) (int, error) {
 				}
 				if err := tx.insertSearchDoc(ctx, d.id, search.NewDoc(e, labels)); err != nil {
 					return fmt.Errorf("store: reindex %s: %w", d.id, err)
+				}
+				if err := tx.insertFacets(ctx, d.id, e, parents); err != nil {
+					return err
 				}
 				if err := tx.addSearchTerms(ctx, search.DocVocabulary(e, labels)); err != nil {
 					return err
@@ -332,9 +348,14 @@ func (db *DB) SearchSolutions(ctx context.Context, p search.Plan) (search.Page, 
 		hits += ` AND EXISTS (SELECT 1 FROM solution_fields f WHERE f.solution_id = s.id AND (f.field_key = ? OR f.field_key LIKE ? ESCAPE '\'))`
 		args = append(args, p.Field, escapeLike(p.Field)+".%")
 	}
+	conds, cargs := facetConds(p, "") // facets.go
+	hits, args = db.sortedHits(hits+conds, p.Sort), append(args, cargs...)
 	order, key := "h.score, h.name_key, h.id", "(h.score, h.name_key, h.id) > (SELECT c.score, c.name_key, c.id FROM h c WHERE c.id = ?)"
-	if p.Sort == search.SortName {
+	switch p.Sort {
+	case search.SortName:
 		order, key = "h.name_key, h.id", "(h.name_key, h.id) > (SELECT c.name_key, c.id FROM h c WHERE c.id = ?)"
+	case search.SortNewest:
+		order, key = "h.score DESC, h.id", "EXISTS (SELECT 1 FROM h c WHERE c.id = ? AND (h.score < c.score OR (h.score = c.score AND h.id > c.id)))"
 	}
 	var page search.Page
 	err := db.view(ctx, func(tx *Tx) error {

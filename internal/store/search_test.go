@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -19,20 +20,8 @@ import (
 func TestSearchIndexFollowsPublishing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
+		u, o := testProvider(t, ctx, db, "it@anbieter.example", "anbieter", "Anbieter GmbH")
 		fields := catalog.NewFields(db)
-		if _, err := fields.Ensure(ctx); err != nil {
-			t.Fatal(err)
-		}
-		now := time.Now().UTC()
-		u := account.User{ID: uuid.Must(uuid.NewV7()).String(), Email: "it@anbieter.example", Lang: "de", Created: now, EmailConfirmed: &now}
-		if err := db.CreateUser(ctx, account.NewUser{User: u}); err != nil {
-			t.Fatal(err)
-		}
-		o, err := db.CreateOrg(ctx, org.Organisation{ID: uuid.Must(uuid.NewV7()).String(), Slug: "anbieter", Kind: org.Company, Name: "Anbieter GmbH"},
-			u.ID, account.AuditEntry{})
-		if err != nil {
-			t.Fatal(err)
-		}
 		audit := func() account.AuditEntry {
 			return account.AuditEntry{ID: uuid.Must(uuid.NewV7()).String(), Action: "test"}
 		}
@@ -121,4 +110,23 @@ func TestSearchSynonymsSeeded(t *testing.T) {
 			t.Fatalf("synonyms: %v %v", got, err)
 		}
 	})
+}
+
+// testProvider stores a confirmed user and a company organisation with
+// them as admin, with the fields of action the catalogue needs.
+func testProvider(t *testing.T, ctx context.Context, db *store.DB, email, slug, name string) (account.User, org.Organisation) {
+	t.Helper()
+	if _, err := catalog.NewFields(db).Ensure(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	u := account.User{ID: uuid.Must(uuid.NewV7()).String(), Email: email, Lang: "de", Created: now, EmailConfirmed: &now}
+	if err := db.CreateUser(ctx, account.NewUser{User: u}); err != nil {
+		t.Fatal(err)
+	}
+	o, err := db.CreateOrg(ctx, org.Organisation{ID: uuid.Must(uuid.NewV7()).String(), Slug: slug, Kind: org.Company, Name: name}, u.ID, account.AuditEntry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u, o
 }
