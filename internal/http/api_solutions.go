@@ -79,7 +79,7 @@ func apiSolutionOf(s catalog.Solution, now time.Time, baseURL string) apiSolutio
 		Maturity: e.Maturity, Origin: e.Origin, Programme: e.Programme, Languages: nonNil(e.Languages), Contact: e.Contact, Support: e.Support,
 		Badges: apiBadges{OpenSource: e.OpenSource(), HostedInGermany: e.HostedInGermany(), BSIC5: e.HasEvidence("bsi_c5", now),
 			BITVStatement: e.HasEvidence("bitv_statement", now)},
-		Version: v.Number, PublishedAt: v.Decided, Demo: s.ImportedFrom != "", Delivery: []apiDelivery{}, Evidence: []apiEvidence{}, UsedBy: []string{}}
+		Version: v.Number, PublishedAt: v.Decided, Demo: s.ImportedFrom != "", Delivery: apiDeliveryOf(e.Delivery), Evidence: []apiEvidence{}, UsedBy: []string{}}
 	if a.Sizes == nil {
 		a.Sizes = []region.Band{}
 	}
@@ -90,17 +90,23 @@ func apiSolutionOf(s catalog.Solution, now time.Time, baseURL string) apiSolutio
 	for _, sc := range e.Screenshots {
 		a.Screenshots = append(a.Screenshots, apiImage{URL: baseURL + catalog.MediaPath(s.Slug, sc.File()), Alt: sc.Alt, Width: sc.Width, Height: sc.Height})
 	}
-	for _, d := range e.Delivery {
-		ad := apiDelivery{Model: d.Model, Price: d.Price, PriceMin: d.PriceMin, PriceMax: d.PriceMax}
-		if d.Hosting != "" {
-			ad.Hosting = &d.Hosting
-		}
-		a.Delivery = append(a.Delivery, ad)
-	}
 	for _, ev := range e.Evidence {
 		a.Evidence = append(a.Evidence, apiEvidence{Kind: ev.Kind, Link: ev.Link, ExpiresAt: ev.Expires, Expired: ev.Expired(now), Note: ev.Note})
 	}
 	return a
+}
+
+// apiDeliveryOf describes the delivery models of an entry, never null.
+func apiDeliveryOf(ds []catalog.Delivery) []apiDelivery {
+	out := make([]apiDelivery, 0, len(ds))
+	for _, d := range ds {
+		ad := apiDelivery{Model: d.Model, Price: d.Price, PriceMin: d.PriceMin, PriceMax: d.PriceMax}
+		if d.Hosting != "" {
+			ad.Hosting = &d.Hosting
+		}
+		out = append(out, ad)
+	}
+	return out
 }
 
 func nonNil(s []string) []string {

@@ -105,19 +105,12 @@ func apiEntryOf(e catalog.Entry) apiEntry {
 	a := apiEntry{Name: e.Name, Short: e.Short, Description: e.Description, Fields: nonNil(e.Fields), Sizes: e.Sizes,
 		Licence: e.Licence, Repository: e.Repository, Website: e.Website, Standards: nonNil(e.Standards), Maturity: e.Maturity,
 		Origin: e.Origin, Programme: e.Programme, Languages: nonNil(e.Languages), Contact: e.Contact, Support: e.Support,
-		Delivery: []apiDelivery{}, Evidence: []apiEntryEvidence{}, Logo: e.Logo, Screenshots: []apiScreenshot{}}
+		Delivery: apiDeliveryOf(e.Delivery), Evidence: []apiEntryEvidence{}, Logo: e.Logo, Screenshots: []apiScreenshot{}}
 	for _, sc := range e.Screenshots {
 		a.Screenshots = append(a.Screenshots, apiScreenshot{ID: sc.ID, Alt: sc.Alt})
 	}
 	if a.Sizes == nil {
 		a.Sizes = []region.Band{}
-	}
-	for _, d := range e.Delivery {
-		ad := apiDelivery{Model: d.Model, Price: d.Price, PriceMin: d.PriceMin, PriceMax: d.PriceMax}
-		if d.Hosting != "" {
-			ad.Hosting = &d.Hosting
-		}
-		a.Delivery = append(a.Delivery, ad)
 	}
 	for _, ev := range e.Evidence {
 		ae := apiEntryEvidence{Kind: ev.Kind, Link: ev.Link, Note: ev.Note}
