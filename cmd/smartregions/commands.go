@@ -12,9 +12,11 @@ import (
 
 	"github.com/smartregions/smartregions/data"
 	"github.com/smartregions/smartregions/internal/account"
+	"github.com/smartregions/smartregions/internal/alert"
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/config"
+	"github.com/smartregions/smartregions/internal/event"
 	"github.com/smartregions/smartregions/internal/feedback"
 	httpserver "github.com/smartregions/smartregions/internal/http"
 	"github.com/smartregions/smartregions/internal/i18n"
@@ -110,6 +112,13 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	every(bg, catalog.NewFollowUpWorker(usage), catalog.FollowUpArgs{}, 24*time.Hour)
 	every(bg, catalog.NewHarvestWorker(harvester), catalog.HarvestArgs{}, time.Hour)
 	every(bg, catalog.NewMediaSweeper(db, log), catalog.SweepMediaArgs{}, time.Hour)
+	// Saved searches: one mail a day per user about new matches.
+	alerts := alert.NewService(db, finder, mails, bundle, c.BaseURL, log)
+	every(bg, alert.NewSweepWorker(alerts), alert.SweepArgs{}, 24*time.Hour)
+	// Events: reminders a day before, and move-up mails owed after an
+	// account was deleted.
+	events := event.NewService(db, db, fields, mails, bundle, c.BaseURL, log)
+	every(bg, event.NewSweepWorker(events), event.SweepArgs{}, time.Hour)
 	runner, err := bg.start(ctx, db, log)
 	if err != nil {
 		return err
@@ -127,6 +136,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		Orgs: org.NewService(db, regions, mail.Accounts(mails), bundle, c.BaseURL, log), Fields: fields, Solutions: solutions.WithMail(mail.Accounts(mails), bundle, c.BaseURL), Harvest: harvester,
 		Usage:  usage,
 		Search: finder,
+		Alerts: alerts,
+		Events: events,
 		Bundle: bundle, Renderer: renderer, Version: versionString()})
 	if err != nil {
 		return err

@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smartregions/smartregions/internal/alert"
 	"github.com/smartregions/smartregions/internal/catalog"
+	"github.com/smartregions/smartregions/internal/event"
 	"github.com/smartregions/smartregions/internal/region/regiontest"
 	"github.com/smartregions/smartregions/internal/store"
 	"github.com/smartregions/smartregions/internal/store/storetest"
@@ -156,7 +158,8 @@ func TestServeFreshDatabase(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, kind := range []string{catalog.EvidenceArgs{}.Kind(), catalog.FollowUpArgs{}.Kind(), catalog.HarvestArgs{}.Kind(), catalog.SweepMediaArgs{}.Kind()} {
+			for _, kind := range []string{catalog.EvidenceArgs{}.Kind(), catalog.FollowUpArgs{}.Kind(), catalog.HarvestArgs{}.Kind(), catalog.SweepMediaArgs{}.Kind(),
+				alert.SweepArgs{}.Kind(), event.SweepArgs{}.Kind()} {
 				for deadline := time.Now().Add(30 * time.Second); ; {
 					var n int
 					if err := db.Pool().QueryRowContext(ctx, "SELECT COUNT(*) FROM river_job WHERE kind = '"+kind+"' AND state = 'completed'").Scan(&n); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/smartregions/smartregions/internal/jobs/sweep"
 	"github.com/smartregions/smartregions/internal/mail"
 	"github.com/smartregions/smartregions/internal/org"
 )
@@ -104,28 +105,14 @@ type FollowUpArgs struct{}
 // Kind names the job for River.
 func (FollowUpArgs) Kind() string { return "catalog.usage_followups" }
 
-// InsertOpts makes the sweep unique per hour: instances that schedule it
-// at the same time insert one job.
-func (FollowUpArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Hour}}
-}
+// InsertOpts makes the sweep unique per hour.
+func (FollowUpArgs) InsertOpts() river.InsertOpts { return sweep.UniquePerHour() }
 
-// FollowUpWorker runs SendDueFollowUps. Register it with river.AddWorker
-// and schedule FollowUpArgs periodically (daily is plenty); the sweep is
-// idempotent, so a retried or doubled job sends nothing twice.
-type FollowUpWorker struct {
-	river.WorkerDefaults[FollowUpArgs]
-	usage *Usage
-}
-
-// NewFollowUpWorker returns the worker over the usage service.
-func NewFollowUpWorker(u *Usage) *FollowUpWorker { return &FollowUpWorker{usage: u} }
-
-// Work sends the follow-ups due now.
-func (w *FollowUpWorker) Work(ctx context.Context, _ *river.Job[FollowUpArgs]) error {
-	n, err := w.usage.SendDueFollowUps(ctx, w.usage.Now())
-	if w.usage.log != nil && n > 0 {
-		w.usage.log.Info("follow-up reviews requested", "count", n)
-	}
-	return err
+// NewFollowUpWorker returns the worker that sends the follow-ups due now.
+// Register it with river.AddWorker and schedule FollowUpArgs periodically
+// (daily is plenty); the sweep is idempotent, so a retried or doubled job
+// sends nothing twice.
+func NewFollowUpWorker(u *Usage) *sweep.Worker[FollowUpArgs] {
+	return sweep.New[FollowUpArgs](func(ctx context.Context) (int, error) { return u.SendDueFollowUps(ctx, u.Now()) }, u.log,
+		"follow-up reviews requested")
 }

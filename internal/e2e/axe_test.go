@@ -142,6 +142,7 @@ var axeGroups = []axeGroup{
 		{"Home", get("/")},
 		{"Municipalities", get("/kommunen")},
 		{"Municipality", get(munich)},
+		{"MunicipalitySolutions", get(munich + "/loesungen")},
 		{"States", get("/laender")},
 		{"District", get("/kreise/01051")},
 		{"FieldsOfAction", get("/handlungsfelder")},
@@ -177,6 +178,9 @@ var axeGroups = []axeGroup{
 	}},
 	{name: "User", signIn: signInWithTokenAndSessions, pages: []axePage{
 		{"Account", get("/konto")},
+		{"SaveSearch", get("/loesungen?q=Daten&offen=ja")},
+		{"SavedSearches", then(get("/loesungen?q=Daten&offen=ja"), "save the search", 200,
+			chromedp.Click(chromedp.CSS(`main form[action="/konto/suchen"] button[type="submit"]`)))},
 		{"AccountErrors", then(get("/konto"), "change the password without input", 400,
 			chromedp.Click(chromedp.CSS(`main form[action="/konto/passwort"] button[type="submit"]`)))},
 		{"AccountNewToken", then(get("/konto"), "create an API key", 200, chromedp.Steps(

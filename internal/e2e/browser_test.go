@@ -18,6 +18,7 @@ import (
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/config"
+	"github.com/smartregions/smartregions/internal/event"
 	"github.com/smartregions/smartregions/internal/feedback"
 	httpserver "github.com/smartregions/smartregions/internal/http"
 	"github.com/smartregions/smartregions/internal/i18n"
@@ -63,6 +64,8 @@ func TestBrowser(t *testing.T) {
 	t.Run("Search", e.testSearch)
 	t.Run("LanguageSwitch", e.testLanguageSwitch)
 	t.Run("SearchWithoutJavaScript", e.testSearchWithoutJavaScript)
+	t.Run("SolutionFacets", e.testSolutionFacets) // facets_test.go
+	t.Run("SynonymPages", e.testSynonymPages)     // synonyms_test.go
 	t.Run("FeedbackForm", e.testFeedbackForm)
 	t.Run("RegisterConfirmLogin", e.testRegisterConfirmLogin)
 	t.Run("SSOLogin", e.testSSOLogin)
@@ -70,6 +73,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("Solution", e.testSolutionJourney)
 	t.Run("SolutionMedia", e.testSolutionMedia)
 	t.Run("SolutionImport", e.testSolutionImport)
+	t.Run("Event", e.testEventJourney) // event_test.go
 }
 
 // newEnv serves the platform over a fresh SQLite database with the real
@@ -175,7 +179,8 @@ func newServer(t *testing.T, e *env) *httpserver.Server {
 		Accounts: account.NewService(e.db, mail.Accounts(mails), bundle, cfg.BaseURL, log), Mail: mails,
 		Orgs: e.orgs, Fields: fields, Solutions: solutions.WithMail(mail.Accounts(mails), bundle, cfg.BaseURL), SSO: client,
 		Harvest: catalog.NewHarvester(solutions, e.db, catalog.NewGitFetcher().AllowLocal()), Renderer: renderer, Version: "test",
-		Usage: catalog.NewUsage(e.db, solutions, e.db, mails, bundle, cfg.BaseURL, log), Search: search.New(e.db, fields)})
+		Usage: catalog.NewUsage(e.db, solutions, e.db, mails, bundle, cfg.BaseURL, log), Search: search.New(e.db, fields),
+		Events: event.NewService(e.db, e.db, fields, mails, bundle, cfg.BaseURL, log)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -156,7 +156,7 @@ func (s *Server) facetGroups(r *http.Request, tree []catalog.Field, facets searc
 	lang := langOf(r)
 	states := map[string]string{}
 	if s.Regions != nil {
-		list, err := s.Regions.States(r.Context())
+		list, err := s.Regions.StateNames(r.Context())
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/config"
+	"github.com/smartregions/smartregions/internal/event"
 	"github.com/smartregions/smartregions/internal/feedback"
 	"github.com/smartregions/smartregions/internal/i18n"
 	"github.com/smartregions/smartregions/internal/mail"
@@ -65,6 +66,7 @@ func newServerOn(tb testing.TB, db *store.DB) *Server {
 		Orgs: org.NewService(db, regions, box, bundle, cfg.BaseURL, log), Fields: fields, Solutions: solutions, Harvest: harvester,
 		Usage:  catalog.NewUsage(db, catalog.NewSolutions(db, db, db), db, mails, bundle, cfg.BaseURL, log),
 		Search: search.New(db, fields),
+		Events: event.NewService(db, db, fields, mails, bundle, cfg.BaseURL, log),
 		Bundle: bundle, Renderer: renderer, Version: "test"})
 	if err != nil {
 		tb.Fatal(err)

@@ -65,6 +65,9 @@ var invalidQueryValues = map[string][]string{
 	"price":       {"cheap"},
 	"standard":    {strings.Repeat("x", 101)},
 	"size":        {"huge"},
+	// events (event_api.go)
+	"period": {"soon"},
+	"format": {"radio"},
 }
 
 // openAPIExtraCases are requests beyond those derived from the document:

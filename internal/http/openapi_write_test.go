@@ -48,6 +48,8 @@ func openAPIWriteCases(t *testing.T, o *openAPI, s *Server) []apiCase {
 				apiCase{op: op, target: op.path + "?from=1.3.2026&to=31.3.2026", status: 200, as: "operator"})
 		case op.method == "get" && op.path == "/api/v1/solutions/compare":
 			cases = append(cases, openAPICompareCases(t, op, s)...) // compare_test.go
+		case op.method == "get" && op.path == "/api/v1/me/searches":
+			cases = append(cases, openAPISavedListCases(t, op, s)...) // openapi_saved_test.go
 		case op.method == "get" && !strings.Contains(op.path, "organisation") && !strings.Contains(op.path, "verification"):
 		case op.method == "put" && op.path == "/api/v1/users/{id}/roles":
 			u := mustAccount(t, s, "openapi-"+uuid.NewString()+"@test.example", "")
@@ -92,6 +94,18 @@ func openAPIWriteCases(t *testing.T, o *openAPI, s *Server) []apiCase {
 			}
 			if hc, ok := openAPIHarvestCases(t, op, s); ok {
 				cases = append(cases, hc...)
+				continue
+			}
+			if ec, ok := openAPIEventCases(t, op, s); ok { // openapi_event_test.go
+				cases = append(cases, ec...)
+				continue
+			}
+			if sc, ok := openAPISynonymCases(t, op, s); ok { // openapi_synonyms_test.go
+				cases = append(cases, sc...)
+				continue
+			}
+			if ac, ok := openAPISavedCases(t, op, s); ok {
+				cases = append(cases, ac...)
 				continue
 			}
 			t.Errorf("%s: add its requests to openAPIWriteCases", op)

@@ -160,6 +160,51 @@ func (s *Server) routeTable() []route {
 		{"GET /kuratierung/erfahrungsberichte/{id}", accessCurator, h(s.handleUsageModerationView), false},
 		{"POST /kuratierung/erfahrungsberichte/{id}", accessCurator, h(s.handleUsageModerate), false},
 
+		// Saved searches with mails about new matches (saved_searches.go,
+		// api_saved_searches.go); the unsubscribe link of a mail works
+		// without signing in, its token is the proof.
+		{"POST /konto/suchen", accessUser, h(s.handleSavedSearchCreate), false},
+		{"GET /konto/suchen", accessUser, h(s.handleSavedSearchList), false},
+		{"POST /konto/suchen/{id}/loeschen", accessUser, h(s.handleSavedSearchDelete), false},
+		{"POST /konto/suchen/{id}/pausieren", accessUser, h(s.handleSavedSearchPause(true)), false},
+		{"POST /konto/suchen/{id}/fortsetzen", accessUser, h(s.handleSavedSearchPause(false)), false},
+		{"GET /suchen/abbestellen/{token}", accessPublic, h(s.handleUnsubscribeForm), false},
+		{"POST /suchen/abbestellen/{token}", accessPublic, h(s.handleUnsubscribe), false},
+		{"GET /api/v1/me/searches", accessUser, h(s.handleAPISavedSearchList), false},
+		{"POST /api/v1/me/searches", accessUser, h(s.handleAPISavedSearchCreate), false},
+		{"DELETE /api/v1/me/searches/{id}", accessUser, h(s.handleAPISavedSearchDelete), false},
+
+		// Similar solutions and what municipalities of the same size use
+		// (similar.go): from verified use, which changes at any time, so
+		// never cached.
+		{"GET /kommunen/{ags}/loesungen", accessPublic, h(s.handleMunicipalitySolutions), false},
+		{"GET /api/v1/solutions/{slug}/similar", accessPublic, h(s.handleAPISolutionSimilar), false},
+		{"GET /api/v1/municipalities/{ags}/solutions", accessPublic, h(s.handleAPIMunicipalitySolutions), false},
+
+		// Trainings and information events (event_pages.go, event_attendees.go, event_api.go).
+		// Editors are curators and operators; the handlers ask event.Can too.
+		{"GET /veranstaltungen", accessPublic, h(s.eventsOn(s.handleEventList)), false},
+		{"GET /veranstaltungen.ics", accessPublic, h(s.eventsOn(s.handleEventFeed)), false},
+		{"GET /veranstaltungen/neu", accessCurator, h(s.eventsOn(s.handleEventNewForm)), false},
+		{"POST /veranstaltungen", accessCurator, h(s.eventsOn(s.handleEventCreate)), false},
+		{"GET /veranstaltungen/{slug}", accessPublic, h(s.eventsOn(s.handleEventView)), false}, // also {slug}.ics
+		{"GET /veranstaltungen/{slug}/bearbeiten", accessCurator, h(s.eventsOn(s.handleEventEditForm)), false},
+		{"POST /veranstaltungen/{slug}/bearbeiten", accessCurator, h(s.eventsOn(s.handleEventUpdate)), false},
+		{"POST /veranstaltungen/{slug}/absagen", accessCurator, h(s.eventsOn(s.handleEventCancel)), false},
+		{"POST /veranstaltungen/{slug}/anmeldung", accessUser, h(s.eventsOn(s.handleEventRegister)), false},
+		{"POST /veranstaltungen/{slug}/abmeldung", accessUser, h(s.eventsOn(s.handleEventUnregister)), false},
+		{"POST /veranstaltungen/{slug}/rueckmeldung", accessUser, h(s.eventsOn(s.handleEventFeedback)), false},
+		{"GET /veranstaltungen/{slug}/teilnehmende", accessCurator, h(s.eventsOn(s.handleEventAttendees)), false},
+		{"GET /veranstaltungen/{slug}/teilnehmende.csv", accessCurator, h(s.eventsOn(s.handleEventAttendeesCSV)), false},
+		{"GET /veranstaltungen/{slug}/teilnehmende.xlsx", accessCurator, h(s.eventsOn(s.handleEventAttendeesXLSX)), false},
+		{"GET /api/v1/events", accessPublic, h(s.eventsOn(s.handleAPIEventList)), false},
+		{"POST /api/v1/events", accessCurator, h(s.eventsOn(s.handleAPIEventCreate)), false},
+		{"GET /api/v1/events/{slug}", accessPublic, h(s.eventsOn(s.handleAPIEventView)), false},
+		{"PUT /api/v1/events/{slug}", accessCurator, h(s.eventsOn(s.handleAPIEventUpdate)), false},
+		{"POST /api/v1/events/{slug}/registration", accessUser, h(s.eventsOn(s.handleAPIEventRegister)), false},
+		{"DELETE /api/v1/events/{slug}/registration", accessUser, h(s.eventsOn(s.handleAPIEventUnregister)), false},
+		{"GET /api/v1/me/registrations", accessUser, h(s.eventsOn(s.handleAPIMyRegistrations)), false},
+
 		// Fields of action.
 		{"GET /handlungsfelder", accessPublic, h(s.handleFieldList), false},
 		{"GET /betrieb/handlungsfelder", accessOperator, h(s.handleFieldAdmin), false},
@@ -173,6 +218,18 @@ func (s *Server) routeTable() []route {
 		{"GET /kuratierung/verifizierungen", accessCurator, h(s.handleReviewList), false},
 		{"GET /kuratierung/verifizierungen/{id}", accessCurator, h(s.handleReviewView), false},
 		{"POST /kuratierung/verifizierungen/{id}", accessCurator, h(s.handleReviewDecide), false},
+
+		// Search synonyms, edited by curators (synonyms.go).
+		{"GET /kuratierung/synonyme", accessCurator, h(s.handleSynonymList), false},
+		{"POST /kuratierung/synonyme", accessCurator, h(s.handleSynonymAdd), false},
+		{"POST /kuratierung/synonyme/zuruecksetzen", accessCurator, h(s.handleSynonymReset), false},
+		{"GET /kuratierung/synonyme/{id}", accessCurator, h(s.handleSynonymEdit), false},
+		{"POST /kuratierung/synonyme/{id}", accessCurator, h(s.handleSynonymUpdate), false},
+		{"POST /kuratierung/synonyme/{id}/loeschen", accessCurator, h(s.handleSynonymDelete), false},
+		{"GET /api/v1/search/synonyms", accessCurator, h(s.handleAPISynonymList), false},
+		{"POST /api/v1/search/synonyms", accessCurator, h(s.handleAPISynonymCreate), false},
+		{"PUT /api/v1/search/synonyms/{id}", accessCurator, h(s.handleAPISynonymUpdate), false},
+		{"DELETE /api/v1/search/synonyms/{id}", accessCurator, h(s.handleAPISynonymDelete), false},
 
 		// Operators.
 		{"GET /betrieb/postausgang", accessOperator, h(s.handleOutbox), false},

@@ -17,8 +17,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/smartregions/smartregions/internal/account"
+	"github.com/smartregions/smartregions/internal/alert"
 	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/config"
+	"github.com/smartregions/smartregions/internal/event"
 	"github.com/smartregions/smartregions/internal/feedback"
 	"github.com/smartregions/smartregions/internal/i18n"
 	"github.com/smartregions/smartregions/internal/mail"
@@ -44,12 +46,25 @@ type Deps struct {
 	Solutions *catalog.Solutions
 	Harvest   *catalog.Harvester // publiccode.yml from git repositories: import and harvesting
 	Usage     *catalog.Usage
+	Events    *event.Service // trainings and information events; nil switches them off
 	Search    *search.Service
 	SSO       *sso.Client // nil when no OpenID provider is configured
 	Mail      *mail.Service
 	Bundle    *i18n.Bundle
 	Renderer  *web.Renderer
 	Version   string
+
+	// Alerts holds the saved searches; New builds it from DB, Search and
+	// Mail when nil.
+	Alerts *alert.Service
+
+	// Synonyms is the curators' editing of the search synonyms; New
+	// builds it from DB and Search when nil.
+	Synonyms *search.Synonyms
+
+	// Similar finds similar solutions and what comparable municipalities
+	// use (similar.go); New builds it from DB and Regions when nil.
+	Similar *search.Similarity
 }
 
 // Server is the platform's HTTP server.
@@ -79,11 +94,30 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		return nil, fmt.Errorf("http: csrf key in settings is malformed")
 	}
 	s := &Server{Deps: d, csrfKey: k}
+	if s.Similar == nil {
+		var st search.SimilarityStore = d.DB
+		if d.Search != nil { // peer groups counted in the search's memory
+			st = search.WithMemoryPeers(d.DB, d.Search)
+		}
+		s.Similar = search.NewSimilarity(st, d.Regions)
+	}
+	if s.Synonyms == nil && d.Search != nil {
+		s.Synonyms = search.NewSynonyms(d.DB, d.Search) // synonyms.go
+	}
 	if d.Orgs != nil && d.Accounts != nil {
 		d.Accounts.AddExporter(d.Orgs.Export) // memberships belong to the user's data
 	}
 	if d.Usage != nil && d.Accounts != nil {
 		d.Accounts.AddExporter(d.Usage.Export) // declarations, reports, flags, contact requests
+	}
+	if s.Alerts == nil && d.Search != nil && d.Mail != nil {
+		s.Alerts = alert.NewService(d.DB, d.Search, d.Mail, d.Bundle, d.Config.BaseURL, d.Log)
+	}
+	if s.Alerts != nil && d.Accounts != nil {
+		d.Accounts.AddExporter(s.Alerts.Export) // saved searches
+	}
+	if d.Events != nil && d.Accounts != nil {
+		d.Accounts.AddExporter(d.Events.Export) // registrations for events
 	}
 	s.metrics = newMetrics(prometheus.NewRegistry(), d.DB)
 	s.cache = newPageCache(defaultCacheBytes, 2*time.Second, d.Regions.DataVersion)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/smartregions/smartregions/internal/alert"
 	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/search"
 	"github.com/smartregions/smartregions/internal/web"
@@ -23,6 +24,9 @@ type SolutionListView struct {
 	// The facet panel and sort orders (facets.go).
 	FacetGroups []FacetGroup
 	Sorts       []SortOption
+	// SaveQuery is the search as the form "save this search" posts it
+	// (saved_searches.go).
+	SaveQuery string
 }
 
 // SolutionView is the Data of the "solution" page.
@@ -38,6 +42,8 @@ type SolutionView struct {
 	Done, Alert                    string
 	// Usage is who uses a published solution (solution_usage.go).
 	Usage *catalog.Overview
+	// Similar are similar published solutions (similar.go).
+	Similar []SimilarItem
 }
 
 // fieldLabels maps every field of action's key to its label in lang.
@@ -89,8 +95,11 @@ func (s *Server) handleSolutionList(w http.ResponseWriter, r *http.Request) erro
 	}
 	pg := s.page(r, s.t(r, "solutions.title"))
 	pg.Breadcrumbs = []web.Crumb{{Label: s.t(r, "nav.home"), Href: "/"}, {Label: s.t(r, "solutions.title")}}
+	if pg.Account != nil {
+		v.SaveQuery, pg.CSRFToken = alert.Canonical(search.Query{Text: v.Query, Filters: filters, Sort: sort}), s.csrfToken(w, r)
+	}
 	pg.Data = v
-	return s.render(w, r, "solutions", pg)
+	return s.renderSwappable(w, r, "solutions", pg) // fragment.go
 }
 
 // solutionDone maps the ?erledigt= values of the solution page.
@@ -138,6 +147,9 @@ func (s *Server) renderSolution(w http.ResponseWriter, r *http.Request, status i
 		v.Version = sol.Current()
 	}
 	if err := s.addUsage(r, &v, u, m); err != nil {
+		return err
+	}
+	if err := s.addSimilar(r, &v); err != nil {
 		return err
 	}
 	pg := s.page(r, v.Version.Entry.Name)

@@ -88,21 +88,22 @@ type Found struct {
 	Doc      Doc
 }
 
-// Page is a page of the store's results.
-type Page struct {
-	Items []Found
-	Total int
-	Next  string
-}
-
 // Store is the search index.
 type Store interface {
-	// SearchSolutions returns a page of published, not archived solutions
-	// that match the plan, by relevance or name.
-	SearchSolutions(ctx context.Context, p Plan) (Page, error)
-	// SearchMatches reports whether any indexed solution matches one of
-	// the alternatives.
-	SearchMatches(ctx context.Context, alts []Alt) (bool, error)
+	// SearchPhrase returns the ids of the indexed solutions with a
+	// phrase (an alternative of several words).
+	SearchPhrase(ctx context.Context, a Alt) ([]string, error)
+	// SearchChanges returns the change log after seq, oldest first; with
+	// seq < 0 only its newest entry (none when the log is empty).
+	SearchChanges(ctx context.Context, seq int64) ([]Change, error)
+	// SearchIndexed calls fn for each indexed solution (all when ids is
+	// nil, else those of ids that are indexed) with what the in-memory
+	// index needs (memory.go).
+	SearchIndexed(ctx context.Context, ids []string, fn func(IndexedDoc) error) error
+	// SearchLoad returns the published solutions with the ids, with their
+	// indexed text, in the order of ids, leaving out any no longer
+	// published.
+	SearchLoad(ctx context.Context, ids []string) ([]Found, error)
 	// SearchNear returns the vocabulary words that may be one edit away
 	// from word (same length ±1, sharing the first or last two letters).
 	SearchNear(ctx context.Context, word string) ([]string, error)
@@ -116,9 +117,6 @@ type Store interface {
 	// ReindexSolutions rebuilds the index of all published solutions and
 	// returns how many it indexed.
 	ReindexSolutions(ctx context.Context) (int, error)
-	// SearchFacets counts the facet values of the solutions matching the
-	// plan, each facet without its own selection.
-	SearchFacets(ctx context.Context, p Plan) (Facets, error)
 }
 
 // FieldLister lists the fields of action (catalog.Fields).
@@ -200,11 +198,13 @@ type Service struct {
 	mu       sync.Mutex
 	synonyms map[string][]Alt // stem → alternatives of all groups with a member of that stem
 	loaded   time.Time
+
+	mem *memory // the in-memory index (memory.go)
 }
 
 // New returns a search service.
 func New(store Store, fields FieldLister) *Service {
-	return &Service{store: store, fields: fields}
+	return &Service{store: store, fields: fields, mem: &memory{store: store}}
 }
 
 // Init seeds the synonyms from the shipped list when there are none and
@@ -223,11 +223,12 @@ func (s *Service) Init(ctx context.Context) error {
 			return fmt.Errorf("search: reindex: %w", err)
 		}
 	}
-	return nil
+	return s.mem.sync(ctx)
 }
 
 // synonymsTTL is how long loaded synonyms are used before they are read
-// again (curators will edit them).
+// again. Curators edit them (synonyms.go): a change drops the cache of the
+// instance that made it at once; other instances see it within this time.
 const synonymsTTL = time.Minute
 
 func (s *Service) synonymAlts(ctx context.Context) (map[string][]Alt, error) {
@@ -296,25 +297,71 @@ func (s *Service) Search(ctx context.Context, q Query) (Result, error) {
 	if err := v.Err(); err != nil {
 		return Result{}, err
 	}
+	if err := s.mem.sync(ctx); err != nil {
+		return Result{}, err
+	}
 	plan, err := s.plan(ctx, Parse(q.Text))
 	if err != nil {
 		return Result{}, err
 	}
 	plan.Field, plan.Sort, plan.After, plan.Limit = q.Field, q.Sort, q.After, q.Limit
 	plan.Filters, plan.Now = filters, time.Now().UTC()
-	page, err := s.store.SearchSolutions(ctx, plan)
+	mq := memQuery{Plan: plan, phrases: map[string][]string{}}
+	for _, a := range plan.alts() {
+		if _, done := mq.phrases[phraseKey(a)]; isPhrase(a) && !done {
+			ids, err := s.store.SearchPhrase(ctx, a)
+			if err != nil {
+				return Result{}, fmt.Errorf("search: %w", err)
+			}
+			mq.phrases[phraseKey(a)] = ids
+		}
+	}
+	ix := s.mem.read()
+	found := ix.search(mq, plan.Now)
+	s.mem.release()
+	items, err := s.store.SearchLoad(ctx, found.ids)
 	if err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
-	facets, err := s.store.SearchFacets(ctx, plan)
-	if err != nil {
-		return Result{}, fmt.Errorf("search: %w", err)
+	out := Result{Items: make([]Hit, 0, len(items)), Total: found.total, Facets: found.facets}
+	if found.more && len(found.ids) > 0 {
+		out.Next = found.ids[len(found.ids)-1]
 	}
-	out := Result{Items: make([]Hit, 0, len(page.Items)), Total: page.Total, Next: page.Next, Facets: facets}
-	for _, f := range page.Items {
+	for _, f := range items {
 		out.Items = append(out.Items, Hit{Solution: f.Solution, Why: explain(plan.Groups, f.Doc)})
 	}
 	return out, nil
+}
+
+// alts returns every alternative of the plan's groups and exclusions.
+func (p Plan) alts() []Alt {
+	out := slices.Clone(p.Exclude)
+	for _, g := range p.Groups {
+		out = append(out, g.Alts...)
+	}
+	return out
+}
+
+// matchesAny reports whether any indexed solution matches one of the
+// alternatives.
+func (s *Service) matchesAny(ctx context.Context, alts []Alt) (bool, error) {
+	ix := s.mem.read()
+	for _, a := range alts {
+		if !isPhrase(a) && ix.anyMatch(a) {
+			s.mem.release()
+			return true, nil
+		}
+	}
+	s.mem.release()
+	for _, a := range alts {
+		if isPhrase(a) {
+			ids, err := s.store.SearchPhrase(ctx, a)
+			if err != nil || len(ids) > 0 {
+				return len(ids) > 0, err
+			}
+		}
+	}
+	return false, nil
 }
 
 func (s *Service) knownField(ctx context.Context, key string) (bool, error) {
@@ -346,7 +393,7 @@ func (s *Service) plan(ctx context.Context, p Parsed) (Plan, error) {
 	for _, w := range p.Words {
 		alts := withSynonyms(Alt{Stems: []string{w.Stem}, Prefix: true, Label: w.Key}, syn)
 		if utf8.RuneCountInString(w.Key) >= MinTypoWord {
-			found, err := s.store.SearchMatches(ctx, alts)
+			found, err := s.matchesAny(ctx, alts)
 			if err != nil {
 				return Plan{}, fmt.Errorf("search: %w", err)
 			}

@@ -269,6 +269,12 @@ func (db *DB) DeleteUser(ctx context.Context, userID string, audit account.Audit
 		if err := tx.forgetUsage(ctx, userID, addrs); err != nil {
 			return err
 		}
+		if err := tx.forgetEventRegistrations(ctx, userID); err != nil { // event_registration.go
+			return err
+		}
+		if err := tx.usageChanged(ctx, "u.declared_by = ?", userID); err != nil { // their declarations stop counting
+			return err
+		}
 		// Sessions, API tokens, identities, one-time links, roles and
 		// memberships go with the user (ON DELETE CASCADE).
 		if _, err := tx.exec(ctx, `DELETE FROM users WHERE id = ?`, userID); err != nil {

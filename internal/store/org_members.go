@@ -124,6 +124,9 @@ func (db *DB) RemoveMember(ctx context.Context, orgID, userID string, audit acco
 		if _, err := tx.exec(ctx, `DELETE FROM memberships WHERE org_id = ? AND user_id = ?`, orgID, userID); err != nil {
 			return fmt.Errorf("store: remove member: %w", err)
 		}
+		if err := tx.usageChanged(ctx, "u.org_id = ? AND u.declared_by = ?", orgID, userID); err != nil { // their declarations stop counting
+			return err
+		}
 		return tx.addAudit(ctx, audit)
 	})
 }

@@ -58,6 +58,9 @@ func (tx *Tx) verify(ctx context.Context, r org.Request, actorID string) error {
 		tx.now, actorID, tx.now, r.OrgID); err != nil {
 		return fmt.Errorf("store: verify organisation: %w", err)
 	}
+	if err := tx.usageChanged(ctx, "u.org_id = ?", r.OrgID); err != nil { // their use counts now
+		return err
+	}
 	if _, err := tx.role(ctx, r.OrgID, r.UserID); !isNotFound(err) {
 		return err
 	}

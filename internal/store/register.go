@@ -55,6 +55,10 @@ func (db *DB) ApplyRegister(ctx context.Context, d region.RegisterData, onlyIfEm
 		}
 		rep, err = tx.applyRegister(ctx, d)
 		applied = err == nil
+		if err == nil && len(rep.Changed)+len(rep.Dissolved) > 0 {
+			// populations decide the size bands of verified use
+			err = tx.searchChanged(ctx, "") // search_changes.go
+		}
 		return err
 	})
 	if err != nil {

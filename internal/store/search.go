@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/smartregions/smartregions/internal/catalog"
-	"github.com/smartregions/smartregions/internal/org"
 	"github.com/smartregions/smartregions/internal/search"
 )
 
@@ -23,8 +22,12 @@ func (tx *Tx) insertSearchDoc(ctx context.Context, id string, d search.Doc) erro
 	return tx.insertSearchDocSQLite(ctx, id, d)
 }
 
-// unindexSolution takes a solution out of the search index.
+// unindexSolution takes a solution out of the search index (and records
+// the change: indexing anew starts here too).
 func (tx *Tx) unindexSolution(ctx context.Context, id string) error {
+	if err := tx.searchChanged(ctx, id); err != nil { // search_changes.go
+		return err
+	}
 	if err := tx.unindexFacets(ctx, id); err != nil { // facets.go
 		return err
 	}
@@ -35,6 +38,9 @@ func (tx *Tx) unindexSolution(ctx context.Context, id string) error {
 }
 
 func (tx *Tx) clearSearch(ctx context.Context) error {
+	if err := tx.searchChanged(ctx, ""); err != nil {
+		return err
+	}
 	if err := tx.clearFacets(ctx); err != nil { // facets.go
 		return err
 	}
@@ -42,25 +48,6 @@ func (tx *Tx) clearSearch(ctx context.Context) error {
 		return tx.clearSearchPostgres(ctx)
 	}
 	return tx.clearSearchSQLite(ctx)
-}
-
-// searchHits returns the query of the solutions matching p's groups and
-// exclusions as (id, name_key, score), lower scores first, ending in a
-// WHERE clause that more conditions may be added to with AND.
-func (db *DB) searchHits(p search.Plan) (string, []any) {
-	if db.dialect == Postgres {
-		return searchHitsPostgres(p)
-	}
-	return searchHitsSQLite(p)
-}
-
-// matchAny returns a query of one row per indexed solution matching any
-// of alts, with its one argument.
-func (db *DB) matchAny(alts []search.Alt) (string, any) {
-	if db.dialect == Postgres {
-		return `SELECT 1 FROM search_docs WHERE doc @@ CAST(? AS tsquery)`, tsAny(alts)
-	}
-	return `SELECT 1 FROM search_fts WHERE search_fts MATCH ?`, ftsAny(alts)
 }
 
 // docColumns and docJoin read the analysed text of a hit's solution s.
@@ -286,16 +273,16 @@ func (db *DB) SearchSynonyms(ctx context.Context) ([][]string, error) {
 func (db *DB) SeedSynonyms(ctx context.Context, groups [][]string) (bool, error) {
 	seeded := false
 	err := db.inTx(ctx, func(tx *Tx) error {
+		// Instances starting at once seed one after the other (synonyms.go).
+		if err := tx.lockSynonyms(ctx); err != nil {
+			return err
+		}
 		var n int
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM search_synonyms`).Scan(&n); err != nil || n > 0 {
 			return err
 		}
-		for g, words := range groups {
-			for p, w := range words {
-				if _, err := tx.exec(ctx, `INSERT INTO search_synonyms (group_no, position, word) VALUES (?, ?, ?)`, g+1, p+1, w); err != nil {
-					return fmt.Errorf("store: seed synonyms: %w", err)
-				}
-			}
+		if err := tx.insertShippedSynonyms(ctx, groups); err != nil { // synonyms.go
+			return fmt.Errorf("store: seed synonyms: %w", err)
 		}
 		seeded = true
 		return nil
@@ -324,81 +311,6 @@ func (db *DB) SearchNear(ctx context.Context, word string) ([]string, error) {
 		out = append(out, w)
 	}
 	return out, rows.Err()
-}
-
-// SearchMatches reports whether any indexed solution matches one of the
-// alternatives.
-func (db *DB) SearchMatches(ctx context.Context, alts []search.Alt) (bool, error) {
-	if len(alts) == 0 {
-		return false, nil
-	}
-	q, arg := db.matchAny(alts)
-	var n int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM (`+q+` LIMIT 1) m`, arg).Scan(&n); err != nil {
-		return false, fmt.Errorf("store: search matches: %w", mapError(err))
-	}
-	return n > 0, nil
-}
-
-// SearchSolutions returns a page of published, not archived solutions
-// matching the plan, by relevance (ties by name) or by name.
-func (db *DB) SearchSolutions(ctx context.Context, p search.Plan) (search.Page, error) {
-	hits, args := db.searchHits(p)
-	if p.Field != "" {
-		hits += ` AND EXISTS (SELECT 1 FROM solution_fields f WHERE f.solution_id = s.id AND (f.field_key = ? OR f.field_key LIKE ? ESCAPE '\'))`
-		args = append(args, p.Field, escapeLike(p.Field)+".%")
-	}
-	conds, cargs := facetConds(p, "") // facets.go
-	hits, args = db.sortedHits(hits+conds, p.Sort), append(args, cargs...)
-	order, key := "h.score, h.name_key, h.id", "(h.score, h.name_key, h.id) > (SELECT c.score, c.name_key, c.id FROM h c WHERE c.id = ?)"
-	switch p.Sort {
-	case search.SortName:
-		order, key = "h.name_key, h.id", "(h.name_key, h.id) > (SELECT c.name_key, c.id FROM h c WHERE c.id = ?)"
-	case search.SortNewest:
-		order, key = "h.score DESC, h.id", "EXISTS (SELECT 1 FROM h c WHERE c.id = ? AND (h.score < c.score OR (h.score = c.score AND h.id > c.id)))"
-	}
-	var page search.Page
-	err := db.view(ctx, func(tx *Tx) error {
-		if err := tx.queryRow(ctx, `WITH h AS (`+hits+`) SELECT COUNT(*) FROM h`, args...).Scan(&page.Total); err != nil {
-			return mapError(err)
-		}
-		where, pageArgs := "", append([]any{}, args...)
-		if p.After != "" {
-			where, pageArgs = " WHERE "+key, append(pageArgs, p.After)
-		}
-		rows, err := tx.query(ctx, `WITH h AS (`+hits+`) SELECT s.id, s.slug, s.org_id, o.slug, o.name, o.kind, s.lock_version, s.created_at, s.imported_from, `+
-			db.docColumns()+`, `+versionColumns+` FROM h JOIN solutions s ON s.id = h.id JOIN organisations o ON o.id = s.org_id
-			JOIN solution_versions v ON v.solution_id = s.id AND v.number = s.published_version `+db.docJoin()+where+
-			` ORDER BY `+order+` LIMIT ?`, append(pageArgs, p.Limit+1)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				f    search.Found
-				kind string
-				v    catalog.Version
-			)
-			sol := &f.Solution
-			err := scanVersionInto(rows, &v, &sol.ID, &sol.Slug, &sol.OrgID, &sol.OrgSlug, &sol.OrgName, &kind, &sol.Lock, &sol.Created, &sol.ImportedFrom,
-				&f.Doc.Name, &f.Doc.Short, &f.Doc.Fields, &f.Doc.Description)
-			if err != nil {
-				return err
-			}
-			sol.OrgKind, sol.Created, sol.Published = org.Kind(kind), sol.Created.UTC(), &v
-			page.Items = append(page.Items, f)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return page, fmt.Errorf("store: search solutions: %w", err)
-	}
-	if len(page.Items) > p.Limit {
-		page.Items = page.Items[:p.Limit]
-		page.Next = page.Items[p.Limit-1].Solution.ID
-	}
-	return page, nil
 }
 
 // publishedCond limits hits to published, not archived solutions.

@@ -99,30 +99,3 @@ func tsAny(alts []search.Alt) string {
 	}
 	return "(" + strings.Join(parts, " | ") + ")"
 }
-
-// tsRank weighs D (description), C (fields), B (short) and A (name).
-const tsRank = `ts_rank_cd('{0.1, 0.3, 0.5, 1.0}', d.doc, CAST(? AS tsquery))`
-
-func searchHitsPostgres(p search.Plan) (string, []any) {
-	var (
-		q    string
-		args []any
-	)
-	if len(p.Groups) > 0 {
-		groups := make([]string, len(p.Groups))
-		for i, g := range p.Groups {
-			groups[i] = tsAny(g.Alts)
-		}
-		query := strings.Join(groups, " & ")
-		q = `SELECT s.id AS id, s.name_key AS name_key, -` + tsRank + ` AS score FROM search_docs d JOIN solutions s ON s.id = d.solution_id
-			WHERE d.doc @@ CAST(? AS tsquery) AND ` + publishedCond
-		args = append(args, query, query)
-	} else {
-		q = `SELECT s.id AS id, s.name_key AS name_key, CAST(0 AS real) AS score FROM search_docs d JOIN solutions s ON s.id = d.solution_id WHERE ` + publishedCond
-	}
-	if len(p.Exclude) > 0 {
-		q += ` AND NOT (d.doc @@ CAST(? AS tsquery))`
-		args = append(args, tsAny(p.Exclude))
-	}
-	return q, args
-}

@@ -62,30 +62,3 @@ func ftsAny(alts []search.Alt) string {
 	}
 	return "(" + strings.Join(parts, " OR ") + ")"
 }
-
-// bm25 weights of the columns name, short, fields, description.
-const ftsRank = `bm25(search_fts, 10.0, 5.0, 3.0, 1.0)`
-
-func searchHitsSQLite(p search.Plan) (string, []any) {
-	var (
-		q    string
-		args []any
-	)
-	if len(p.Groups) > 0 {
-		groups := make([]string, len(p.Groups))
-		for i, g := range p.Groups {
-			groups[i] = ftsAny(g.Alts)
-		}
-		q = `SELECT s.id AS id, s.name_key AS name_key, ` + ftsRank + ` AS score FROM search_fts
-			JOIN search_docs d ON d.doc = search_fts.rowid JOIN solutions s ON s.id = d.solution_id
-			WHERE search_fts MATCH ? AND ` + publishedCond
-		args = append(args, strings.Join(groups, " AND "))
-	} else {
-		q = `SELECT s.id AS id, s.name_key AS name_key, 0.0 AS score FROM search_docs d JOIN solutions s ON s.id = d.solution_id WHERE ` + publishedCond
-	}
-	if len(p.Exclude) > 0 {
-		q += ` AND d.doc NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)`
-		args = append(args, ftsAny(p.Exclude))
-	}
-	return q, args
-}

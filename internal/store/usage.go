@@ -87,6 +87,9 @@ func (db *DB) SaveUse(ctx context.Context, d catalog.Declaration, isNew bool, au
 				return apperr.New(apperr.NotFound, "usage.error.not_declared")
 			}
 		}
+		if err := tx.searchChanged(ctx, d.SolutionID); err != nil { // search_changes.go
+			return err
+		}
 		if err := tx.addAudit(ctx, audit); err != nil {
 			return err
 		}
@@ -106,6 +109,9 @@ func (db *DB) WithdrawUse(ctx context.Context, id string, audit account.AuditEnt
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return apperr.New(apperr.NotFound, "usage.error.not_declared")
+		}
+		if err := tx.usageChanged(ctx, "u.id = ?", id); err != nil {
+			return err
 		}
 		return tx.addAudit(ctx, audit)
 	})

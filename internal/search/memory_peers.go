@@ -1,0 +1,57 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"slices"
+)
+
+// PeerCounts counts from the in-memory index (memory.go) which published
+// solutions the municipalities of q's band (and state) use, most
+// municipalities first, then by name — the same as the database's
+// PeerStore.PeerCounts, without reading hundreds of thousands of
+// declarations.
+func (s *Service) PeerCounts(ctx context.Context, q PeerQuery) ([]PeerCount, error) {
+	if err := s.mem.sync(ctx); err != nil {
+		return nil, err
+	}
+	ix := s.mem.read()
+	defer s.mem.release()
+	out := []PeerCount{}
+	band := string(q.Band)
+	ix.live.each(func(o int32) {
+		d := &ix.docs[o]
+		n := 0
+		for _, g := range d.groups {
+			if g.Band == band && (q.StateKey == "" || g.State == q.StateKey) {
+				n += g.N
+			}
+		}
+		if n > 0 {
+			out = append(out, PeerCount{SolutionID: d.id, NameKey: d.nameKey, Municipalities: n})
+		}
+	})
+	slices.SortFunc(out, func(a, b PeerCount) int {
+		return cmp.Or(cmp.Compare(b.Municipalities, a.Municipalities), cmp.Compare(a.NameKey, b.NameKey), cmp.Compare(a.SolutionID, b.SolutionID))
+	})
+	if q.Limit > 0 && len(out) > q.Limit {
+		out = out[:q.Limit]
+	}
+	return out, nil
+}
+
+// memoryPeers is a SimilarityStore that counts peer groups in memory.
+type memoryPeers struct {
+	SimilarityStore
+	search *Service
+}
+
+func (m memoryPeers) PeerCounts(ctx context.Context, q PeerQuery) ([]PeerCount, error) {
+	return m.search.PeerCounts(ctx, q)
+}
+
+// WithMemoryPeers returns store with the counts of peer groups taken
+// from the in-memory index of svc.
+func WithMemoryPeers(store SimilarityStore, svc *Service) SimilarityStore {
+	return memoryPeers{SimilarityStore: store, search: svc}
+}
