@@ -7,7 +7,6 @@ package alert
 
 import (
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -52,28 +51,9 @@ func (s SavedSearch) Since() time.Time {
 	return s.Created
 }
 
-// The catalogue page's names of parameters and values (internal/http,
-// facets.go); a saved query is written in them so that it links straight
-// to the page. A test in internal/http checks that both agree.
-var (
-	// PageParams maps the page's parameter names to the facets.
-	PageParams = []struct{ Param, Facet string }{
-		{"feld", search.FacetField}, {"bereitstellung", search.FacetDelivery}, {"offen", search.FacetOpen},
-		{"hosting", search.FacetHosting}, {"nachweis", search.FacetEvidence}, {"reife", search.FacetMaturity},
-		{"preis", search.FacetPrice}, {"standard", search.FacetStandard}, {"groesse", search.FacetSize}, {"land", search.FacetState},
-	}
-	// PageOpen maps the page's values of "offen" to the facet's.
-	PageOpen = map[string]string{"ja": "yes", "nein": "no"}
-	// PageSorts maps the page's values of "sort" to the sort orders.
-	PageSorts = map[string]string{"relevanz": search.SortRelevance, "genutzt": search.SortUsed, "neu": search.SortNewest, "name": search.SortName}
-)
-
-// ParseQuery reads a URL query of /loesungen into a search: the text q,
-// the facet parameters (repeated per value) and sort. The page cursor
-// (nach) and the language (lang) are not part of a search and are
-// dropped. Unknown and repeated parameters and unknown values of offen
-// and sort are field errors named after the parameter; whether the other
-// values exist, the search decides (Service.validateQuery).
+// ParseQuery reads a URL query of /loesungen into a search (see
+// search.ReadPageQuery); the page cursor (nach) and the language (lang)
+// are not part of a search and are dropped.
 func ParseQuery(raw string) (search.Query, error) {
 	var v apperr.Validation
 	raw = strings.TrimPrefix(strings.TrimSpace(raw), "?")
@@ -86,86 +66,14 @@ func ParseQuery(raw string) (search.Query, error) {
 		v.Add("query", "error.param.malformed")
 		return search.Query{}, v.Err()
 	}
-	q := search.Query{Text: strings.TrimSpace(values.Get("q")), Filters: search.Filters{}}
-	for name, vals := range values {
-		if facet, ok := pageFacet(name); ok {
-			for _, val := range vals {
-				if val = strings.TrimSpace(val); val == "" {
-					continue
-				}
-				if facet == search.FacetOpen {
-					o, ok := PageOpen[val]
-					if !ok {
-						v.Add(name, "facets.error.value", "Value", val)
-						continue
-					}
-					val = o
-				}
-				if !slices.Contains(q.Filters[facet], val) {
-					q.Filters[facet] = append(q.Filters[facet], val)
-				}
-			}
-			continue
-		}
-		switch {
-		case !slices.Contains([]string{"q", "nach", "sort", "lang"}, name):
-			v.Add(name, "error.param.unknown", "Name", name)
-		case len(vals) > 1:
-			v.Add(name, "error.param.repeated", "Name", name)
-		}
-	}
-	if sv := values.Get("sort"); sv != "" {
-		sort, ok := PageSorts[sv]
-		if !ok {
-			v.Add("sort", "facets.error.sort")
-		}
-		q.Sort = sort
-	}
-	for facet := range q.Filters {
-		slices.Sort(q.Filters[facet])
-	}
+	q := search.ReadPageQuery(values, &v)
 	return q, v.Err()
 }
 
-func pageFacet(param string) (string, bool) {
-	for _, p := range PageParams {
-		if p.Param == param {
-			return p.Facet, true
-		}
-	}
-	return "", false
-}
-
-// Canonical writes a search as the page's URL query: parameters by name,
-// the values of a facet sorted, nothing empty. Two searches that find the
-// same are written the same, and the text can be appended to
-// "/loesungen?" as it is.
-func Canonical(q search.Query) string {
-	out := url.Values{}
-	if t := strings.TrimSpace(q.Text); t != "" {
-		out.Set("q", t)
-	}
-	for _, p := range PageParams {
-		vals := slices.Clone(q.Filters[p.Facet])
-		slices.Sort(vals)
-		for _, val := range slices.Compact(vals) {
-			if p.Facet == search.FacetOpen {
-				for k, o := range PageOpen {
-					if o == val {
-						val = k
-					}
-				}
-			}
-			out.Add(p.Param, val)
-		}
-	}
-	for k, s := range PageSorts {
-		if s == q.Sort && s != "" {
-			out.Set("sort", k)
-		}
-	}
-	return out.Encode()
-}
+// Canonical writes a search as the page's URL query (search.PageQuery),
+// so that two searches that find the same are written the same and the
+// text can be appended to "/loesungen?" as it is.
+func Canonical(q search.Query) string { return search.PageQuery(q).Encode() }
 
 // DefaultName returns the name of a search the user did not name: its
 // text, cut to MaxName; "" for a search without text.

@@ -2,9 +2,7 @@ package http
 
 import (
 	"net/http"
-	"net/url"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/smartregions/smartregions/internal/search"
@@ -45,30 +43,7 @@ func BenchmarkSearchPages(b *testing.B) {
 	api := make([]string, len(mix))
 	for i, m := range mix {
 		api[i] = "/api/v1/search?limit=20&" + m.API
-		q, _ := url.ParseQuery(m.API)
-		v := url.Values{}
-		for k, vals := range q {
-			for _, x := range strings.Split(vals[0], ",") {
-				name, value := k, x
-				for _, p := range facetPageParams {
-					if p.facet == k {
-						name = p.param
-					}
-				}
-				for pv, fv := range pageOpen {
-					if k == "open_source" && fv == x {
-						value = pv
-					}
-				}
-				for pv, sv := range pageSorts {
-					if k == "sort" && sv == x {
-						value = pv
-					}
-				}
-				v.Add(name, value)
-			}
-		}
-		page[i] = "/loesungen?" + v.Encode()
+		page[i] = "/loesungen?" + search.PageQuery(m.Query).Encode()
 	}
 	for _, c := range []struct {
 		name    string

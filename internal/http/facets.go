@@ -15,21 +15,9 @@ import (
 // page names its parameters in German and repeats a parameter per ticked
 // box; the API names them in English with comma-separated values.
 
-// facetPageParams maps the page's parameter names to the facets.
-var facetPageParams = []struct{ param, facet string }{
-	{"feld", search.FacetField}, {"bereitstellung", search.FacetDelivery}, {"offen", search.FacetOpen},
-	{"hosting", search.FacetHosting}, {"nachweis", search.FacetEvidence}, {"reife", search.FacetMaturity},
-	{"preis", search.FacetPrice}, {"standard", search.FacetStandard}, {"groesse", search.FacetSize}, {"land", search.FacetState},
-}
-
-// pageOpen maps the page's values of "offen" to the facet's.
-var pageOpen = map[string]string{"ja": "yes", "nein": "no"}
-
-// pageSorts maps the page's values of "sort" to the sort orders.
-var pageSorts = map[string]string{"relevanz": search.SortRelevance, "genutzt": search.SortUsed, "neu": search.SortNewest, "name": search.SortName}
-
 // readListParams reads the parameters of the catalogue list: q, nach and
-// sort at most once, the facet parameters repeated per value.
+// sort at most once, the facet parameters repeated per value
+// (search.ReadPageQuery).
 func readListParams(r *http.Request) (*params, search.Filters, string) {
 	p := &params{}
 	v, err := url.ParseQuery(r.URL.RawQuery)
@@ -38,73 +26,16 @@ func readListParams(r *http.Request) (*params, search.Filters, string) {
 		return p, nil, ""
 	}
 	p.v = v
-	multi := map[string]string{}
-	for _, fp := range facetPageParams {
-		multi[fp.param] = fp.facet
-	}
 	if l := v.Get("lang"); l != "" && !i18n.IsSupported(l) {
 		p.Add("lang", "error.param.lang")
 	}
-	filters := search.Filters{}
-	for name, vals := range v {
-		if facet, ok := multi[name]; ok {
-			for _, val := range vals {
-				if val == "" {
-					continue
-				}
-				if facet == search.FacetOpen {
-					o, ok := pageOpen[val]
-					if !ok {
-						p.Add(name, "facets.error.value", "Value", val)
-						continue
-					}
-					val = o
-				}
-				filters[facet] = append(filters[facet], val)
-			}
-			continue
-		}
-		switch {
-		case !slices.Contains([]string{"q", "nach", "sort", "lang"}, name):
-			p.Add(name, "error.param.unknown", "Name", name)
-		case len(vals) > 1:
-			p.Add(name, "error.param.repeated", "Name", name)
-		}
-	}
-	sort := ""
-	if sv := v.Get("sort"); sv != "" {
-		var ok bool
-		if sort, ok = pageSorts[sv]; !ok {
-			p.Add("sort", "facets.error.sort")
-		}
-	}
-	return p, filters, sort
+	q := search.ReadPageQuery(v, &p.Validation)
+	return p, q.Filters, q.Sort
 }
 
 // listQuery writes the state of a list as the page's query parameters.
 func listQuery(q string, f search.Filters, sort string) url.Values {
-	out := url.Values{}
-	if q != "" {
-		out.Set("q", q)
-	}
-	for _, fp := range facetPageParams {
-		for _, val := range f[fp.facet] {
-			if fp.facet == search.FacetOpen {
-				for k, o := range pageOpen {
-					if o == val {
-						val = k
-					}
-				}
-			}
-			out.Add(fp.param, val)
-		}
-	}
-	for k, s := range pageSorts {
-		if s == sort {
-			out.Set("sort", k)
-		}
-	}
-	return out
+	return search.PageQuery(search.Query{Text: q, Filters: f, Sort: sort})
 }
 
 // readAPIFilters reads the facet parameters of /api/v1/search: each at
@@ -165,28 +96,28 @@ func (s *Server) facetGroups(r *http.Request, tree []catalog.Field, facets searc
 		}
 	}
 	var out []FacetGroup
-	for _, fp := range facetPageParams {
+	for _, fp := range search.PageParams {
 		counts := map[string]int{}
-		for _, c := range facets[fp.facet] {
+		for _, c := range facets[fp.Facet] {
 			counts[c.Value] = c.Count
 		}
-		g := FacetGroup{Param: fp.param, Legend: s.t(r, "facets.legend."+fp.facet)}
+		g := FacetGroup{Param: fp.Param, Legend: s.t(r, "facets.legend."+fp.Facet)}
 		add := func(value, label string, child bool) {
-			checked := slices.Contains(f[fp.facet], value)
+			checked := slices.Contains(f[fp.Facet], value)
 			if counts[value] == 0 && !checked {
 				return
 			}
 			pv := value
-			if fp.facet == search.FacetOpen {
+			if fp.Facet == search.FacetOpen {
 				pv = map[string]string{"yes": "ja", "no": "nein"}[value]
 			}
 			g.Options = append(g.Options, FacetOption{Value: pv, Label: label, Count: counts[value], Checked: checked, Child: child})
 		}
-		switch fp.facet {
+		switch fp.Facet {
 		case search.FacetField:
 			for _, top := range tree {
 				add(top.Key, top.Label(lang), false)
-				if slices.Contains(f[fp.facet], top.Key) {
+				if slices.Contains(f[fp.Facet], top.Key) {
 					for _, c := range top.Children {
 						add(c.Key, c.Label(lang), true)
 					}
@@ -194,10 +125,10 @@ func (s *Server) facetGroups(r *http.Request, tree []catalog.Field, facets searc
 			}
 		case search.FacetStandard:
 			values := []string{}
-			for _, c := range facets[fp.facet] {
+			for _, c := range facets[fp.Facet] {
 				values = append(values, c.Value)
 			}
-			for _, v := range f[fp.facet] {
+			for _, v := range f[fp.Facet] {
 				if !slices.Contains(values, v) {
 					values = append(values, v)
 				}
@@ -206,7 +137,7 @@ func (s *Server) facetGroups(r *http.Request, tree []catalog.Field, facets searc
 				add(v, v, false)
 			}
 		case search.FacetState:
-			for _, v := range search.FacetChoices(fp.facet) {
+			for _, v := range search.FacetChoices(fp.Facet) {
 				label := states[v]
 				if label == "" {
 					label = v
@@ -216,8 +147,8 @@ func (s *Server) facetGroups(r *http.Request, tree []catalog.Field, facets searc
 		default:
 			prefix := map[string]string{search.FacetDelivery: "solution.model.", search.FacetOpen: "facets.open.", search.FacetHosting: "solution.hosting.",
 				search.FacetEvidence: "solution.evidence.", search.FacetMaturity: "solution.maturity.", search.FacetPrice: "solution.price.",
-				search.FacetSize: "band."}[fp.facet]
-			for _, v := range search.FacetChoices(fp.facet) {
+				search.FacetSize: "band."}[fp.Facet]
+			for _, v := range search.FacetChoices(fp.Facet) {
 				add(v, s.t(r, prefix+v), false)
 			}
 		}
@@ -239,7 +170,7 @@ func (s *Server) sortOptions(r *http.Request, q, sort string) []SortOption {
 	}
 	var out []SortOption
 	for _, k := range []string{"relevanz", "genutzt", "neu", "name"} {
-		v := pageSorts[k]
+		v := search.PageSorts[k]
 		if v == search.SortRelevance && q == "" {
 			continue
 		}

@@ -215,30 +215,3 @@ func TestSavedSearchAPI(t *testing.T) {
 		}
 	})
 }
-
-// TestSavedSearchPageParams checks that the saved searches read the
-// catalogue page's parameters as the page does (alert.PageParams mirrors
-// facets.go).
-func TestSavedSearchPageParams(t *testing.T) {
-	if len(alert.PageParams) != len(facetPageParams) {
-		t.Fatalf("alert.PageParams has %d parameters, the page %d", len(alert.PageParams), len(facetPageParams))
-	}
-	for i, p := range facetPageParams {
-		if alert.PageParams[i].Param != p.param || alert.PageParams[i].Facet != p.facet {
-			t.Errorf("parameter %d: alert has %v, the page %v", i, alert.PageParams[i], p)
-		}
-	}
-	for k, v := range pageSorts {
-		if alert.PageSorts[k] != v {
-			t.Errorf("sort %s: alert has %q, the page %q", k, alert.PageSorts[k], v)
-		}
-	}
-	for k, v := range pageOpen {
-		if alert.PageOpen[k] != v {
-			t.Errorf("offen=%s: alert has %q, the page %q", k, alert.PageOpen[k], v)
-		}
-	}
-	if len(alert.PageSorts) != len(pageSorts) || len(alert.PageOpen) != len(pageOpen) {
-		t.Error("alert knows values the page does not")
-	}
-}

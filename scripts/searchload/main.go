@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
@@ -31,6 +30,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/smartregions/smartregions/internal/search"
 	"github.com/smartregions/smartregions/internal/search/searchtest"
 )
 
@@ -55,16 +55,7 @@ func main() {
 // query is one search of the mix: the page's and the API's form of it.
 type query struct{ page, api string }
 
-// pageNames are the page's names of the API's parameters and values
-// (internal/http/facets.go).
-var pageNames = map[string]string{"field": "feld", "delivery": "bereitstellung", "open_source": "offen", "hosting": "hosting",
-	"evidence": "nachweis", "maturity": "reife", "price": "preis", "standard": "standard", "size": "groesse", "state": "land",
-	"q": "q", "sort": "sort"}
-
-var pageValues = map[string]string{"yes": "ja", "no": "nein", "relevance": "relevanz", "used": "genutzt", "newest": "neu", "name": "name"}
-
-// queries returns the mix (internal/search/searchtest) in both forms: the
-// page repeats a parameter per value and names it in German.
+// queries returns the mix (internal/search/searchtest) in both forms.
 func queries() ([]query, error) {
 	mix, err := searchtest.Mix()
 	if err != nil {
@@ -72,20 +63,7 @@ func queries() ([]query, error) {
 	}
 	out := make([]query, 0, len(mix))
 	for _, m := range mix {
-		api, err := url.ParseQuery(m.API)
-		if err != nil {
-			return nil, err
-		}
-		page := url.Values{}
-		for k, vs := range api {
-			for _, v := range strings.Split(vs[0], ",") {
-				if k == "open_source" || k == "sort" {
-					v = pageValues[v]
-				}
-				page.Add(pageNames[k], v)
-			}
-		}
-		out = append(out, query{page: "/loesungen?" + page.Encode(), api: "/api/v1/search?limit=20&" + m.API})
+		out = append(out, query{page: "/loesungen?" + search.PageQuery(m.Query).Encode(), api: "/api/v1/search?limit=20&" + m.API})
 	}
 	return out, nil
 }
