@@ -20,7 +20,9 @@ import (
 	"github.com/smartregions/smartregions/internal/feedback"
 	httpserver "github.com/smartregions/smartregions/internal/http"
 	"github.com/smartregions/smartregions/internal/i18n"
+	"github.com/smartregions/smartregions/internal/knowledge"
 	"github.com/smartregions/smartregions/internal/mail"
+	"github.com/smartregions/smartregions/internal/notify"
 	"github.com/smartregions/smartregions/internal/org"
 	"github.com/smartregions/smartregions/internal/region"
 	"github.com/smartregions/smartregions/internal/search"
@@ -119,6 +121,14 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// account was deleted.
 	events := event.NewService(db, db, fields, mails, bundle, c.BaseURL, log)
 	every(bg, event.NewSweepWorker(events), event.SweepArgs{}, time.Hour)
+	// Notification centre: the daily digest mail of waiting notifications.
+	notes := notify.NewService(db, mails, bundle, c.BaseURL, log)
+	every(bg, notify.NewDigestWorker(notes, log), notify.DigestArgs{}, 24*time.Hour)
+	// Knowledge base: a mail to the owner of an article that became
+	// possibly outdated, once per period.
+	knowledgeBase := knowledge.NewService(db, db, mails, bundle, c.BaseURL)
+	knowledgeBase.OutdatedAfter = time.Duration(c.KnowledgeOutdatedDays) * 24 * time.Hour
+	every(bg, knowledge.NewSweepWorker(knowledgeBase, log), knowledge.SweepArgs{}, 24*time.Hour)
 	runner, err := bg.start(ctx, db, log)
 	if err != nil {
 		return err
@@ -138,6 +148,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		Search: finder,
 		Alerts: alerts,
 		Events: events,
+		Notify: notes,
 		Bundle: bundle, Renderer: renderer, Version: versionString()})
 	if err != nil {
 		return err

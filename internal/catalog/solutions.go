@@ -32,6 +32,9 @@ type Solutions struct {
 	mail    account.Mailer
 	texts   account.Texts
 	baseURL string
+	// notifier, when set, leaves notifications of the curators'
+	// decisions for the organisation's members (review_notify.go).
+	notifier Notifier
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
 }
@@ -216,6 +219,9 @@ func (s *Solutions) Review(ctx context.Context, u account.User, slug string, loc
 		if err := s.store.PublishWorking(ctx, sol.ID, lock, u.ID, solutionAudit(u, "catalog.solution_published", sol.ID, m, details)); err != nil {
 			return err
 		}
+		if err := s.notifyReview(ctx, sol, "published"); err != nil {
+			return err
+		}
 		return s.notify(ctx, sol, "catalog.mail.published", comment)
 	}
 	var v apperr.Validation
@@ -225,6 +231,9 @@ func (s *Solutions) Review(ctx context.Context, u account.User, slug string, loc
 	}
 	if err := s.store.SetWorkingState(ctx, sol.ID, lock, []string{Submitted}, ChangesRequested, comment, u.ID,
 		solutionAudit(u, "catalog.solution_changes_requested", sol.ID, m, details)); err != nil {
+		return err
+	}
+	if err := s.notifyReview(ctx, sol, "changes"); err != nil {
 		return err
 	}
 	return s.notify(ctx, sol, "catalog.mail.changes", comment)

@@ -44,6 +44,9 @@ type Config struct {
 	// ImportDemo imports the shipped publiccode.yml sample as demo entries
 	// of the catalogue on first start.
 	ImportDemo bool
+	// KnowledgeOutdatedDays is how many days after its last check an
+	// article of the knowledge base counts as possibly outdated.
+	KnowledgeOutdatedDays int
 }
 
 // SMTP is the mail server's configuration.
@@ -60,6 +63,8 @@ var Defaults = Config{
 	ShutdownTimeout: 20 * time.Second,
 	ImportRegister:  true,
 	ImportDemo:      true,
+
+	KnowledgeOutdatedDays: 365,
 }
 
 // Environment variables that back the flags.
@@ -82,6 +87,9 @@ const (
 	EnvSMTPTLS      = "SMARTREGIONS_SMTP_TLS"
 	// EnvSSOProviders holds the OpenID providers as a JSON array.
 	EnvSSOProviders = "SMARTREGIONS_SSO_PROVIDERS"
+	// EnvKnowledgeOutdatedDays: days until a knowledge article counts as
+	// possibly outdated.
+	EnvKnowledgeOutdatedDays = "SMARTREGIONS_KNOWLEDGE_OUTDATED_DAYS"
 )
 
 // Register adds the flags of the fields a subcommand uses to fs, each
@@ -109,6 +117,8 @@ func Register(fs *flag.FlagSet, getenv func(string) string, server bool) (*Confi
 		c.SMTP = SMTP{Host: getenv(EnvSMTPHost), Username: getenv(EnvSMTPUser), Password: getenv(EnvSMTPPassword),
 			From: getenv(EnvSMTPFrom), TLS: getenv(EnvSMTPTLS)}
 		fs.BoolVar(&c.ImportRegister, "import-register", c.ImportRegister, "import the shipped municipality register on first start")
+		fs.IntVar(&c.KnowledgeOutdatedDays, "knowledge-outdated-days", envInt(getenv, EnvKnowledgeOutdatedDays, c.KnowledgeOutdatedDays),
+			"days after its last check an article of the knowledge base counts as possibly outdated (env "+EnvKnowledgeOutdatedDays+")")
 		fs.BoolVar(&c.ImportDemo, "import-demo", c.ImportDemo, "import the shipped publiccode.yml sample as marked demo entries of the catalogue on first start")
 	}
 	validate := func() error {
@@ -136,7 +146,22 @@ func Register(fs *flag.FlagSet, getenv func(string) string, server bool) (*Confi
 		if c.DB == "" {
 			return fmt.Errorf("config: db is empty")
 		}
+		if c.KnowledgeOutdatedDays < 1 {
+			return fmt.Errorf("config: knowledge-outdated-days %d: want at least 1", c.KnowledgeOutdatedDays)
+		}
 		return nil
 	}
 	return &c, validate
+}
+
+// envInt returns the number in the environment variable key, or def when
+// it is unset or not a number (the flag's validation reports it then).
+func envInt(getenv func(string) string, key string, def int) int {
+	if v := getenv(key); v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+		return 0
+	}
+	return def
 }

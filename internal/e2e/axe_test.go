@@ -158,6 +158,8 @@ var axeGroups = []axeGroup{
 			"choose solutions to compare with", 200, chromedp.Click(chromedp.CSS(`main a[href^="/loesungen/vergleich/auswahl"]`)))},
 		{"Accessibility", get("/barrierefreiheit")},
 		{"FeedbackErrors", then(get("/barrierefreiheit"), "send the empty feedback form", 400, chromedp.Click(chromedp.CSS(feedbackSend)))},
+		{"Knowledge", get("/wissen")},    // knowledge_test.go
+		{"KnowledgeArticle", getArticle}, // knowledge_test.go
 	}},
 	// The account pages a visitor sees. The notice after a registration
 	// has the template of the one after a confirmation (Confirmed).
@@ -217,6 +219,9 @@ var axeGroups = []axeGroup{
 			chromedp.Click(chromedp.CSS(`main table a[href^="/kuratierung/verifizierungen/"]`)))},
 		{"RequestErrors", then(then(get("/kuratierung/verifizierungen"), "open the request", 200,
 			chromedp.Click(chromedp.CSS(`main table a[href^="/kuratierung/verifizierungen/"]`))), "decide without choosing", 400, submit)},
+		{"KnowledgeEditor", get("/wissen/neu")},
+		{"KnowledgeEditorErrors", then(get("/wissen/neu"), "save an empty article", 400, submit)},
+		{"KnowledgeSuggestions", get("/wissen/hinweise")},
 	}},
 	{name: "Operator", signIn: signInOperator, pages: []axePage{
 		{"Outbox", get("/betrieb/postausgang")},

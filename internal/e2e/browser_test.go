@@ -73,7 +73,8 @@ func TestBrowser(t *testing.T) {
 	t.Run("Solution", e.testSolutionJourney)
 	t.Run("SolutionMedia", e.testSolutionMedia)
 	t.Run("SolutionImport", e.testSolutionImport)
-	t.Run("Event", e.testEventJourney) // event_test.go
+	t.Run("Event", e.testEventJourney)   // event_test.go
+	t.Run("Advice", e.testAdviceJourney) // advice_test.go
 }
 
 // newEnv serves the platform over a fresh SQLite database with the real

@@ -157,6 +157,8 @@ func TestRouteAuthorization(t *testing.T) {
 			return c.orgRole == "admin" || c.level == accessOperator
 		case accessOrgAdminCurator:
 			return c.orgRole == "admin" || c.level == accessCurator || c.level == accessOperator
+		case accessAdvisor:
+			return c.level == accessOperator
 		}
 		return true
 	}

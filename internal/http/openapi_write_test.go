@@ -50,6 +50,9 @@ func openAPIWriteCases(t *testing.T, o *openAPI, s *Server) []apiCase {
 			cases = append(cases, openAPICompareCases(t, op, s)...) // compare_test.go
 		case op.method == "get" && op.path == "/api/v1/me/searches":
 			cases = append(cases, openAPISavedListCases(t, op, s)...) // openapi_saved_test.go
+		case op.method == "get" && op.path == "/api/v1/procurement/orientation":
+			pc, _ := openAPIProcurementCases(t, op, s) // openapi_procurement_test.go
+			cases = append(cases, pc...)
 		case op.method == "get" && !strings.Contains(op.path, "organisation") && !strings.Contains(op.path, "verification"):
 		case op.method == "put" && op.path == "/api/v1/users/{id}/roles":
 			u := mustAccount(t, s, "openapi-"+uuid.NewString()+"@test.example", "")
@@ -96,12 +99,32 @@ func openAPIWriteCases(t *testing.T, o *openAPI, s *Server) []apiCase {
 				cases = append(cases, hc...)
 				continue
 			}
+			if ac, ok := openAPIAdviceCases(t, op, s); ok { // openapi_advice_test.go
+				cases = append(cases, ac...)
+				continue
+			}
+			if kc, ok := openAPIArticleCases(t, op, s); ok { // openapi_knowledge_test.go
+				cases = append(cases, kc...)
+				continue
+			}
 			if ec, ok := openAPIEventCases(t, op, s); ok { // openapi_event_test.go
 				cases = append(cases, ec...)
 				continue
 			}
+			if nc, ok := openAPINeedCases(t, op, s); ok { // openapi_need_test.go
+				cases = append(cases, nc...)
+				continue
+			}
 			if sc, ok := openAPISynonymCases(t, op, s); ok { // openapi_synonyms_test.go
 				cases = append(cases, sc...)
+				continue
+			}
+			if pc, ok := openAPIProcurementCases(t, op, s); ok { // openapi_procurement_test.go
+				cases = append(cases, pc...)
+				continue
+			}
+			if nc, ok := openAPINotifyCases(t, op, s); ok { // openapi_notify_test.go
+				cases = append(cases, nc...)
 				continue
 			}
 			if ac, ok := openAPISavedCases(t, op, s); ok {

@@ -12,7 +12,9 @@ var errNotFound = apperr.New(apperr.NotFound, "error.not_found")
 
 // page starts the page data of a request.
 func (s *Server) page(r *http.Request, title string) *web.Page {
-	return &web.Page{Lang: langOf(r), Title: title, URL: r.URL, Account: pageAccount(r)}
+	p := &web.Page{Lang: langOf(r), Title: title, URL: r.URL, Account: pageAccount(r)}
+	s.noteUnread(r, p.Account) // notify_pages.go: one indexed COUNT, for signed-in users only
+	return p
 }
 
 // t translates key into the request's language.

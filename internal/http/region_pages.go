@@ -106,7 +106,11 @@ func (s *Server) handleMunicipalityView(w http.ResponseWriter, r *http.Request) 
 		page.Breadcrumbs = append(page.Breadcrumbs, web.Crumb{Label: m.DistrictName, Href: "/kreise/" + m.DistrictKey})
 	}
 	page.Breadcrumbs = append(page.Breadcrumbs, web.Crumb{Label: m.Name})
-	page.Data = m
+	data, err := s.municipalityData(r.Context(), m) // with its contacts: contact_pages.go
+	if err != nil {
+		return err
+	}
+	page.Data = data
 	return s.render(w, r, "municipality", page)
 }
 

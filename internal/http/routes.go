@@ -42,6 +42,9 @@ const (
 	// accessOrgAdminCurator: an admin of the organisation, a curator or
 	// an operator (archiving a solution).
 	accessOrgAdminCurator
+	// accessAdvisor: a user with the platform role advisor (the
+	// competence centre; operators hold every role).
+	accessAdvisor
 )
 
 // route is one entry of the route table.
@@ -205,6 +208,101 @@ func (s *Server) routeTable() []route {
 		{"DELETE /api/v1/events/{slug}/registration", accessUser, h(s.eventsOn(s.handleAPIEventUnregister)), false},
 		{"GET /api/v1/me/registrations", accessUser, h(s.eventsOn(s.handleAPIMyRegistrations)), false},
 
+		// Needs ("Bedarfe") of municipalities, districts and states, with explainable
+		// matching (need_pages.go, need_api.go). Visibility, editing and joining are
+		// decided by need.Can in the service; others get 404 (hidden) or 403.
+		{"GET /bedarfe", accessPublic, h(s.needsOn(s.handleNeedList)), false},
+		{"GET /bedarfe/neu", accessUser, h(s.needsOn(s.handleNeedNewForm)), false},
+		{"POST /bedarfe/neu", accessUser, h(s.needsOn(s.handleNeedCreate)), false},
+		{"GET /bedarfe/{slug}", accessPublic, h(s.needsOn(s.handleNeedView)), false},
+		{"GET /bedarfe/{slug}/bearbeiten", accessUser, h(s.needsOn(s.handleNeedEditForm)), false},
+		{"POST /bedarfe/{slug}/bearbeiten", accessUser, h(s.needsOn(s.handleNeedUpdate)), false},
+		{"POST /bedarfe/{slug}/beitreten", accessUser, h(s.needsOn(s.handleNeedJoin)), false},
+		{"POST /bedarfe/{slug}/austreten", accessUser, h(s.needsOn(s.handleNeedLeave)), false},
+		{"POST /bedarfe/{slug}/schliessen", accessUser, h(s.needsOn(s.handleNeedClose)), false},
+		{"GET /api/v1/needs", accessPublic, h(s.needsOn(s.handleAPINeedList)), false},
+		{"POST /api/v1/needs", accessUser, h(s.needsOn(s.handleAPINeedCreate)), false},
+		{"GET /api/v1/needs/{slug}", accessPublic, h(s.needsOn(s.handleAPINeedView)), false},
+		{"PUT /api/v1/needs/{slug}", accessUser, h(s.needsOn(s.handleAPINeedUpdate)), false},
+		{"GET /api/v1/needs/{slug}/matches", accessPublic, h(s.needsOn(s.handleAPINeedMatches)), false},
+		{"POST /api/v1/needs/{slug}/join", accessUser, h(s.needsOn(s.handleAPINeedJoin)), false},
+		{"DELETE /api/v1/needs/{slug}/join", accessUser, h(s.needsOn(s.handleAPINeedJoin)), false},
+
+		// Regional contacts "Ihre Ansprechperson" (contact_pages.go, contact_api.go).
+		// Operators manage them; an advisor edits the availability of their
+		// own contact — the handler asks contact.Can.
+		{"GET /ansprechpersonen", accessPublic, h(s.handleContactList), false},
+		{"GET /betrieb/ansprechpersonen", accessOperator, h(s.handleContactAdmin), false},
+		{"POST /betrieb/ansprechpersonen", accessOperator, h(s.handleContactCreate), false},
+		{"GET /betrieb/ansprechpersonen/{id}", accessUser, h(s.handleContactEdit), false},
+		{"POST /betrieb/ansprechpersonen/{id}", accessUser, h(s.handleContactUpdate), false},
+		{"POST /betrieb/ansprechpersonen/{id}/loeschen", accessOperator, h(s.handleContactDelete), false},
+		{"GET /api/v1/contacts", accessPublic, h(s.handleAPIContactList), false},
+		{"GET /api/v1/municipalities/{ags}/contacts", accessPublic, h(s.handleAPIMunicipalityContacts), false},
+
+		// Advice requests to the competence centre (advice_pages.go, advice_work.go,
+		// advice_rules.go, advice_api.go). Members see their organisation's requests,
+		// the centre (advisors, operators) all; the handlers ask advice.Can and answer
+		// 404 to everyone else.
+		{"GET /beratung", accessUser, h(s.adviceOn(s.handleAdviceList)), false},
+		{"GET /beratung/neu", accessUser, h(s.adviceOn(s.handleAdviceNewForm)), false},
+		{"POST /beratung/neu", accessUser, h(s.adviceOn(s.handleAdviceCreate)), false},
+		{"GET /beratung/eingang", accessAdvisor, h(s.adviceOn(s.handleAdviceQueue)), false},
+		{"GET /beratung/{id}", accessUser, h(s.adviceOn(s.handleAdviceView)), false},
+		{"POST /beratung/{id}/nachricht", accessUser, h(s.adviceOn(s.handleAdviceReply)), false},
+		{"POST /beratung/{id}/schliessen", accessUser, h(s.adviceOn(s.handleAdviceClose)), false},
+		{"GET /beratung/{id}/anhang/{file}", accessUser, h(s.adviceOn(s.handleAdviceAttachment)), false},
+		{"POST /beratung/{id}/antwort", accessAdvisor, h(s.adviceOn(s.handleAdviceAnswer)), false},
+		{"POST /beratung/{id}/notiz", accessAdvisor, h(s.adviceOn(s.handleAdviceNote)), false},
+		{"POST /beratung/{id}/zuweisung", accessAdvisor, h(s.adviceOn(s.handleAdviceAssign)), false},
+		{"POST /beratung/{id}/status", accessAdvisor, h(s.adviceOn(s.handleAdviceMove)), false},
+		{"GET /beratung/{id}/vorlage", accessAdvisor, h(s.adviceOn(s.handleAdviceTemplate)), false},
+		{"POST /beratung/{id}/wissensartikel", accessAdvisor, h(s.adviceOn(s.handleAdviceArticle)), false},
+		{"GET /betrieb/beratung/regeln", accessOperator, h(s.adviceOn(s.handleAdviceRules)), false},
+		{"POST /betrieb/beratung/regeln", accessOperator, h(s.adviceOn(s.handleAdviceRuleSave)), false},
+		{"POST /betrieb/beratung/regeln/{id}/loeschen", accessOperator, h(s.adviceOn(s.handleAdviceRuleDelete)), false},
+		{"GET /api/v1/advice-requests", accessUser, h(s.adviceOn(s.handleAPIAdviceList)), false},
+		{"POST /api/v1/advice-requests", accessUser, h(s.adviceOn(s.handleAPIAdviceCreate)), false},
+		{"GET /api/v1/advice-requests/{id}", accessUser, h(s.adviceOn(s.handleAPIAdviceView)), false},
+		{"POST /api/v1/advice-requests/{id}/messages", accessUser, h(s.adviceOn(s.handleAPIAdviceMessage)), false},
+
+		// Knowledge base of the competence centre (knowledge_pages.go,
+		// knowledge_write.go): everyone reads published articles; curators and
+		// advisors write (readers get 404 on the writers' routes); another
+		// curator reviews (four-eyes). The handlers ask knowledge.Can.
+		{"GET /wissen", accessPublic, h(s.knowledgeOn(s.handleKnowledgeList)), false},
+		{"GET /wissen/neu", accessUser, h(s.knowledgeOn(s.handleKnowledgeNewForm)), false},
+		{"POST /wissen/neu", accessUser, h(s.knowledgeOn(s.handleKnowledgeCreate)), false},
+		{"GET /wissen/hinweise", accessUser, h(s.knowledgeOn(s.handleKnowledgeQueue)), false},
+		{"POST /wissen/hinweise/{id}/entscheidung", accessUser, h(s.knowledgeOn(s.handleKnowledgeDecide)), false},
+		{"GET /wissen/{slug}", accessPublic, h(s.knowledgeOn(s.handleKnowledgeView)), false},
+		{"GET /wissen/{slug}/bearbeiten", accessUser, h(s.knowledgeOn(s.handleKnowledgeEditForm)), false},
+		{"POST /wissen/{slug}/bearbeiten", accessUser, h(s.knowledgeOn(s.handleKnowledgeUpdate)), false},
+		{"POST /wissen/{slug}/einreichen", accessUser, h(s.knowledgeOn(s.handleKnowledgeSubmit)), false},
+		{"POST /wissen/{slug}/pruefung", accessCurator, h(s.knowledgeOn(s.handleKnowledgeReview)), false},
+		{"POST /wissen/{slug}/geprueft", accessUser, h(s.knowledgeOn(s.handleKnowledgeCheck)), false},
+		{"GET /wissen/{slug}/fassungen", accessPublic, h(s.knowledgeOn(s.handleKnowledgeVersions)), false},
+		{"POST /wissen/{slug}/anhaenge", accessUser, h(s.knowledgeOn(s.handleKnowledgeAttach)), false},
+		{"GET /wissen/{slug}/anhaenge/{file}", accessPublic, h(s.knowledgeOn(s.handleKnowledgeAttachment)), false},
+		{"POST /wissen/{slug}/bewertung", accessUser, h(s.knowledgeOn(s.handleKnowledgeRate)), false},
+		{"POST /wissen/{slug}/hinweise", accessUser, h(s.knowledgeOn(s.handleKnowledgeSuggest)), false},
+		{"GET /api/v1/articles", accessPublic, h(s.knowledgeOn(s.handleAPIArticleList)), false},
+		{"POST /api/v1/articles", accessUser, h(s.knowledgeOn(s.handleAPIArticleCreate)), false},
+		{"GET /api/v1/articles/{slug}", accessPublic, h(s.knowledgeOn(s.handleAPIArticleView)), false},
+		{"PUT /api/v1/articles/{slug}", accessUser, h(s.knowledgeOn(s.handleAPIArticleUpdate)), false},
+		{"POST /api/v1/articles/{slug}/submit", accessUser, h(s.knowledgeOn(s.handleAPIArticleSubmit)), false},
+		{"POST /api/v1/articles/{slug}/review", accessCurator, h(s.knowledgeOn(s.handleAPIArticleReview)), false},
+
+		// Notification centre of the signed-in user (notify_pages.go, notify_api.go);
+		// the store answers only the user's own notifications (404 otherwise).
+		{"GET /konto/benachrichtigungen", accessUser, h(s.notifyOn(s.handleNotificationList)), false},
+		{"POST /konto/benachrichtigungen/gelesen", accessUser, h(s.notifyOn(s.handleNotificationReadAll)), false},
+		{"POST /konto/benachrichtigungen/{id}/gelesen", accessUser, h(s.notifyOn(s.handleNotificationRead)), false},
+		{"GET /konto/benachrichtigungen/einstellungen", accessUser, h(s.notifyOn(s.handleNotificationPrefs)), false},
+		{"POST /konto/benachrichtigungen/einstellungen", accessUser, h(s.notifyOn(s.handleNotificationPrefsSave)), false},
+		{"GET /api/v1/me/notifications", accessUser, h(s.notifyOn(s.handleAPINotificationList)), false},
+		{"POST /api/v1/me/notifications/{id}/read", accessUser, h(s.notifyOn(s.handleAPINotificationRead)), false},
+
 		// Fields of action.
 		{"GET /handlungsfelder", accessPublic, h(s.handleFieldList), false},
 		{"GET /betrieb/handlungsfelder", accessOperator, h(s.handleFieldAdmin), false},
@@ -213,6 +311,20 @@ func (s *Server) routeTable() []route {
 		{"POST /betrieb/handlungsfelder/{key}", accessOperator, h(s.handleFieldUpdate), false},
 		{"POST /betrieb/handlungsfelder/{key}/verschieben", accessOperator, h(s.handleFieldMove), false},
 		{"POST /betrieb/handlungsfelder/{key}/loeschen", accessOperator, h(s.handleFieldDelete), false},
+
+		// Procurement orientation and thresholds (procurement.go,
+		// procurement_admin.go, api_procurement.go): public reading,
+		// operators edit; the handlers ask procurement.CanEdit too.
+		{"GET /vergabe/orientierung", accessPublic, h(s.handleProcurementOrientation), false},
+		{"GET /betrieb/schwellenwerte", accessOperator, h(s.handleThresholdAdmin), false},
+		{"POST /betrieb/schwellenwerte", accessOperator, h(s.handleThresholdAdd), false},
+		{"GET /betrieb/schwellenwerte/{id}", accessOperator, h(s.handleThresholdEdit), false},
+		{"POST /betrieb/schwellenwerte/{id}", accessOperator, h(s.handleThresholdUpdate), false},
+		{"POST /betrieb/schwellenwerte/{id}/beenden", accessOperator, h(s.handleThresholdEnd), false},
+		{"GET /api/v1/procurement/orientation", accessPublic, h(s.handleAPIProcurementOrientation), false},
+		{"GET /api/v1/procurement/thresholds", accessPublic, h(s.handleAPIThresholdList), false},
+		{"POST /api/v1/procurement/thresholds", accessOperator, h(s.handleAPIThresholdCreate), false},
+		{"PUT /api/v1/procurement/thresholds/{id}", accessOperator, h(s.handleAPIThresholdUpdate), false},
 
 		// Curators.
 		{"GET /kuratierung/verifizierungen", accessCurator, h(s.handleReviewList), false},
@@ -334,7 +446,8 @@ func (s *Server) authorize(a access, next http.Handler) http.Handler {
 		case u.token != nil && r.Method != http.MethodGet && r.Method != http.MethodHead && !u.token.Has(account.ScopeWrite):
 			s.fail(w, r, apperr.New(apperr.Forbidden, "account.error.scope_write"))
 		case a == accessOperator && !u.user.Has(account.Operator),
-			a == accessCurator && !u.user.Has(account.Curator):
+			a == accessCurator && !u.user.Has(account.Curator),
+			a == accessAdvisor && !u.user.Has(account.Advisor):
 			s.fail(w, r, apperr.New(apperr.Forbidden, "error.forbidden"))
 		default:
 			next.ServeHTTP(w, r)

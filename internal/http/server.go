@@ -17,14 +17,20 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/smartregions/smartregions/internal/account"
+	"github.com/smartregions/smartregions/internal/advice"
 	"github.com/smartregions/smartregions/internal/alert"
 	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/config"
+	"github.com/smartregions/smartregions/internal/contact"
 	"github.com/smartregions/smartregions/internal/event"
 	"github.com/smartregions/smartregions/internal/feedback"
 	"github.com/smartregions/smartregions/internal/i18n"
+	"github.com/smartregions/smartregions/internal/knowledge"
 	"github.com/smartregions/smartregions/internal/mail"
+	"github.com/smartregions/smartregions/internal/need"
+	"github.com/smartregions/smartregions/internal/notify"
 	"github.com/smartregions/smartregions/internal/org"
+	"github.com/smartregions/smartregions/internal/procurement"
 	"github.com/smartregions/smartregions/internal/region"
 	"github.com/smartregions/smartregions/internal/search"
 	"github.com/smartregions/smartregions/internal/sso"
@@ -65,6 +71,30 @@ type Deps struct {
 	// Similar finds similar solutions and what comparable municipalities
 	// use (similar.go); New builds it from DB and Regions when nil.
 	Similar *search.Similarity
+
+	// Procurement holds the procurement thresholds and computes the
+	// orientation (procurement.go); New builds it from DB when nil.
+	Procurement *procurement.Service
+
+	// Contacts are the regional contacts (contact_pages.go); New builds
+	// them from DB, Fields and Regions when nil.
+	Contacts *contact.Service
+
+	// Notify is the notification centre (notify_pages.go); New builds it
+	// from DB and Mail when nil.
+	Notify *notify.Service
+
+	// Needs holds the municipal needs and their matching (need_*.go);
+	// New builds it from DB, Regions, Fields and Search when nil.
+	Needs *need.Service
+
+	// Advice holds the advice requests to the competence centre
+	// (advice_pages.go); New builds it from DB, Mail and Bundle when nil.
+	Advice *advice.Service
+
+	// Knowledge is the knowledge base of the competence centre
+	// (knowledge_pages.go); New builds it from DB, Mail and Bundle when nil.
+	Knowledge *knowledge.Service
 }
 
 // Server is the platform's HTTP server.
@@ -101,6 +131,9 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		}
 		s.Similar = search.NewSimilarity(st, d.Regions)
 	}
+	if s.Procurement == nil {
+		s.Procurement = procurement.NewService(d.DB)
+	}
 	if s.Synonyms == nil && d.Search != nil {
 		s.Synonyms = search.NewSynonyms(d.DB, d.Search) // synonyms.go
 	}
@@ -119,8 +152,48 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 	if d.Events != nil && d.Accounts != nil {
 		d.Accounts.AddExporter(d.Events.Export) // registrations for events
 	}
+	if s.Advice == nil && d.Mail != nil && d.Bundle != nil {
+		s.Advice = advice.NewService(d.DB, d.DB, d.Mail, d.Bundle, d.Config.BaseURL)
+		if d.Fields != nil {
+			s.Advice.WithFields(d.Fields)
+		}
+	}
+	if s.Advice != nil && d.Accounts != nil {
+		d.Accounts.AddExporter(s.Advice.Export) // messages to the competence centre
+	}
+	if s.Knowledge == nil && d.Mail != nil && d.Bundle != nil {
+		s.Knowledge = knowledge.NewService(d.DB, d.DB, d.Mail, d.Bundle, d.Config.BaseURL)
+		if d.Fields != nil {
+			s.Knowledge.WithFields(d.Fields)
+		}
+		if days := d.Config.KnowledgeOutdatedDays; days > 0 {
+			s.Knowledge.OutdatedAfter = time.Duration(days) * 24 * time.Hour
+		}
+	}
+	if s.Knowledge != nil && d.Accounts != nil {
+		d.Accounts.AddExporter(s.Knowledge.Export) // votes and correction suggestions
+	}
+	if s.Needs == nil && d.Search != nil {
+		s.Needs = need.NewService(d.DB, d.Regions, d.Fields, d.Search)
+	}
 	s.metrics = newMetrics(prometheus.NewRegistry(), d.DB)
-	s.cache = newPageCache(defaultCacheBytes, 2*time.Second, d.Regions.DataVersion)
+	if s.Contacts == nil {
+		s.Contacts = contact.NewService(d.DB, d.DB, d.Fields, d.Regions)
+	}
+	if d.Accounts != nil {
+		d.Accounts.AddExporter(s.Contacts.Export) // the contact profile of an advisor
+	}
+	if s.Notify == nil && d.Mail != nil {
+		s.Notify = notify.NewService(d.DB, d.Mail, d.Bundle, d.Config.BaseURL, d.Log)
+	}
+	if s.Notify != nil && d.Accounts != nil {
+		d.Accounts.AddExporter(s.Notify.Export) // notifications and mail choices
+	}
+	if s.Notify != nil && d.Solutions != nil {
+		d.Solutions.WithNotifier(s.Notify) // curators' decisions reach the provider's members
+	}
+	// Municipality pages show the regional contacts: their version is part of the data version.
+	s.cache = newPageCache(defaultCacheBytes, 2*time.Second, s.pageVersion(d.Regions.DataVersion))
 	s.handler = s.routes()
 	return s, nil
 }

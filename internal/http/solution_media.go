@@ -37,6 +37,12 @@ func bodyLimit(r *http.Request) int64 {
 	if _, pattern := uploadRoutes.Handler(r); pattern != "" {
 		return maxUploadBody
 	}
+	if _, pattern := adviceUploadRoutes.Handler(r); pattern != "" { // advice_pages.go
+		return maxAdviceBody
+	}
+	if _, pattern := knowledgeUploadRoutes.Handler(r); pattern != "" { // knowledge_write.go
+		return maxKnowledgeBody
+	}
 	return maxBody
 }
 

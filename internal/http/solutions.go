@@ -6,6 +6,7 @@ import (
 
 	"github.com/smartregions/smartregions/internal/alert"
 	"github.com/smartregions/smartregions/internal/catalog"
+	"github.com/smartregions/smartregions/internal/knowledge"
 	"github.com/smartregions/smartregions/internal/search"
 	"github.com/smartregions/smartregions/internal/web"
 )
@@ -44,6 +45,9 @@ type SolutionView struct {
 	Usage *catalog.Overview
 	// Similar are similar published solutions (similar.go).
 	Similar []SimilarItem
+	// Knowledge are the published articles that link to the solution
+	// (knowledge_pages.go).
+	Knowledge []knowledge.Article
 }
 
 // fieldLabels maps every field of action's key to its label in lang.
@@ -150,6 +154,9 @@ func (s *Server) renderSolution(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	if err := s.addSimilar(r, &v); err != nil {
+		return err
+	}
+	if err := s.addKnowledge(r, &v); err != nil {
 		return err
 	}
 	pg := s.page(r, v.Version.Entry.Name)

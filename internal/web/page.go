@@ -36,6 +36,7 @@ type Account struct {
 	Name, Email string
 	Operator    bool
 	Curator     bool // reviews organisations (operators too)
+	Unread      int  // unread notifications, shown as a badge in the header
 }
 
 // Label is the name, or the e-mail address when there is no name.
