@@ -255,36 +255,18 @@ func (m *memory) apply(ctx context.Context, changes []Change) error {
 	m.mu.RLock()
 	seq := m.ix.seq
 	m.mu.RUnlock()
-	var ids []string
-	seen := map[string]bool{}
-	for _, c := range changes {
-		if c.Seq <= seq || seen[c.SolutionID] {
-			continue // applied by a concurrent search meanwhile
+	c, err := m.readChanges(ctx, seq, changes)
+	if err != nil || c.full {
+		if err == nil {
+			err = m.buildLocked(ctx)
 		}
-		if c.SolutionID == "" || len(ids) >= maxChanges {
-			return m.buildLocked(ctx)
-		}
-		seen[c.SolutionID] = true
-		ids = append(ids, c.SolutionID)
+		return err
 	}
-	newest := changes[len(changes)-1].Seq
-	if newest <= seq {
-		return nil
-	}
-	var docs []IndexedDoc
-	if len(ids) > 0 {
-		if err := m.store.SearchIndexed(ctx, ids, func(d IndexedDoc) error { docs = append(docs, d); return nil }); err != nil {
-			return fmt.Errorf("search: load changes: %w", err)
-		}
+	if c.newest <= seq {
+		return nil // applied by a concurrent search meanwhile
 	}
 	m.mu.Lock()
-	for _, id := range ids {
-		m.ix.remove(id)
-	}
-	for _, d := range docs {
-		m.ix.add(d)
-	}
-	m.ix.seq = newest
+	c.applyTo(m.ix)
 	stale := m.ix.stale()
 	m.mu.Unlock()
 	if stale && !m.rebuilding {
@@ -292,6 +274,48 @@ func (m *memory) apply(ctx context.Context, changes []Change) error {
 		go m.rebuildInBackground()
 	}
 	return nil
+}
+
+// changed is what a run of the change log changed, read from the store.
+type changed struct {
+	ids    []string     // the solutions changed
+	docs   []IndexedDoc // those of them still indexed
+	newest int64        // the log's last number
+	full   bool         // everything changed: build anew
+}
+
+// readChanges loads the solutions of the changes after seq.
+func (m *memory) readChanges(ctx context.Context, seq int64, changes []Change) (changed, error) {
+	c := changed{newest: seq}
+	seen := map[string]bool{}
+	for _, ch := range changes {
+		c.newest = max(c.newest, ch.Seq)
+		if ch.Seq <= seq || seen[ch.SolutionID] {
+			continue
+		}
+		if ch.SolutionID == "" || len(c.ids) >= maxChanges {
+			return changed{full: true}, nil
+		}
+		seen[ch.SolutionID] = true
+		c.ids = append(c.ids, ch.SolutionID)
+	}
+	if len(c.ids) > 0 {
+		if err := m.store.SearchIndexed(ctx, c.ids, func(d IndexedDoc) error { c.docs = append(c.docs, d); return nil }); err != nil {
+			return changed{}, fmt.Errorf("search: load changes: %w", err)
+		}
+	}
+	return c, nil
+}
+
+// applyTo puts the changes into ix.
+func (c changed) applyTo(ix *memIndex) {
+	for _, id := range c.ids {
+		ix.remove(id)
+	}
+	for _, d := range c.docs {
+		ix.add(d)
+	}
+	ix.seq = max(ix.seq, c.newest)
 }
 
 // build makes the index when there is none yet.
@@ -349,9 +373,17 @@ func (m *memory) rebuildInBackground() {
 	if err != nil {
 		return // the next change tries again
 	}
-	m.mu.Lock()
-	if ix.seq >= m.ix.seq {
-		m.ix = ix
+	// what changed while it was read, before the copy is used
+	changes, err := m.store.SearchChanges(ctx, ix.seq)
+	if err != nil {
+		return
 	}
+	c, err := m.readChanges(ctx, ix.seq, changes)
+	if err != nil || c.full {
+		return // a full build happened meanwhile, or the next change tries again
+	}
+	c.applyTo(ix)
+	m.mu.Lock()
+	m.ix = ix
 	m.mu.Unlock()
 }
