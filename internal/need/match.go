@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/smartregions/smartregions/internal/catalog"
@@ -16,10 +15,11 @@ import (
 )
 
 // Catalogue is what matching asks of the search: candidates from its
-// in-memory index and the counts of verified use per size band.
+// in-memory index and the counts of verified use per size band of the
+// candidates (search.Service.UsesByBand).
 type Catalogue interface {
 	Search(ctx context.Context, q search.Query) (search.Result, error)
-	PeerCounts(ctx context.Context, q search.PeerQuery) ([]search.PeerCount, error)
+	UsesByBand(ctx context.Context, ids []string) (map[string]map[region.Band]int, error)
 }
 
 // MaxCandidates bounds the solutions matching scores for one need.
@@ -71,19 +71,10 @@ type Matcher struct {
 	cat Catalogue
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
-
-	mu    sync.Mutex
-	users map[region.Band]map[string]int // verified use per band, cached
-	at    time.Time
 }
 
 // NewMatcher returns a matcher over cat.
 func NewMatcher(cat Catalogue) *Matcher { return &Matcher{cat: cat, Now: time.Now} }
-
-// usesTTL is how long the counts of verified use are reused: they
-// change with declarations, rarely, and counting them takes a pass over
-// the whole index.
-const usesTTL = 30 * time.Second
 
 // Requirements returns the need's requirements with those that follow
 // from its hosting, evidence and delivery fields: hosting and evidence
@@ -173,20 +164,24 @@ func (m *Matcher) Match(ctx context.Context, n Need, band region.Band, limit int
 			return nil, err
 		}
 	}
-	users, err := m.uses(ctx)
+	ids := make([]string, len(cands))
+	for i, c := range cands {
+		ids[i] = c.ID
+	}
+	users, err := m.cat.UsesByBand(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("need: verified use: %w", err)
 	}
 	now := m.Now()
 	out := make([]Match, 0, len(cands))
 	for _, s := range cands {
 		mt := score(reqs, s.Published.Entry, now)
 		mt.Solution, mt.nameKey = s, fold.Key(s.Published.Entry.Name)
-		for _, b := range region.Bands {
-			mt.Users += users[b][s.ID]
+		for _, n := range users[s.ID] {
+			mt.Users += n
 		}
 		if band != "" {
-			mt.Peers = users[band][s.ID]
+			mt.Peers = users[s.ID][band]
 		}
 		out = append(out, mt)
 	}
@@ -225,29 +220,6 @@ func titleQuery(title string) string {
 		rs = rs[:search.MaxText]
 	}
 	return strings.TrimSpace(string(rs))
-}
-
-// uses returns the verified municipalities per band and solution.
-func (m *Matcher) uses(ctx context.Context) (map[region.Band]map[string]int, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.users != nil && m.Now().Sub(m.at) < usesTTL {
-		return m.users, nil
-	}
-	all := map[region.Band]map[string]int{}
-	for _, b := range region.Bands {
-		counts, err := m.cat.PeerCounts(ctx, search.PeerQuery{Band: b})
-		if err != nil {
-			return nil, fmt.Errorf("need: verified use: %w", err)
-		}
-		per := make(map[string]int, len(counts))
-		for _, c := range counts {
-			per[c.SolutionID] = c.Municipalities
-		}
-		all[b] = per
-	}
-	m.users, m.at = all, m.Now()
-	return all, nil
 }
 
 // score checks every requirement against an entry.

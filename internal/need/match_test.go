@@ -28,8 +28,19 @@ func (f *fakeCatalogue) Search(_ context.Context, q search.Query) (search.Result
 	return r, nil
 }
 
-func (f *fakeCatalogue) PeerCounts(_ context.Context, q search.PeerQuery) ([]search.PeerCount, error) {
-	return f.peers[q.Band], nil
+func (f *fakeCatalogue) UsesByBand(_ context.Context, ids []string) (map[string]map[region.Band]int, error) {
+	out := map[string]map[region.Band]int{}
+	for band, counts := range f.peers {
+		for _, c := range counts {
+			if slices.Contains(ids, c.SolutionID) {
+				if out[c.SolutionID] == nil {
+					out[c.SolutionID] = map[region.Band]int{}
+				}
+				out[c.SolutionID][band] = c.Municipalities
+			}
+		}
+	}
+	return out, nil
 }
 
 func sol(id string, e catalog.Entry) catalog.Solution {

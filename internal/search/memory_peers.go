@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"slices"
+
+	"github.com/smartregions/smartregions/internal/region"
 )
 
 // PeerCounts counts from the in-memory index (memory.go) which published
@@ -54,4 +56,29 @@ func (m memoryPeers) PeerCounts(ctx context.Context, q PeerQuery) ([]PeerCount, 
 // from the in-memory index of svc.
 func WithMemoryPeers(store SimilarityStore, svc *Service) SimilarityStore {
 	return memoryPeers{SimilarityStore: store, search: svc}
+}
+
+// UsesByBand returns, for the published solutions among ids, how many
+// municipalities of each size band use them (verified, current), from
+// the in-memory index: a lookup per solution, no pass over the catalogue.
+func (s *Service) UsesByBand(ctx context.Context, ids []string) (map[string]map[region.Band]int, error) {
+	if err := s.mem.sync(ctx); err != nil {
+		return nil, err
+	}
+	ix := s.mem.read()
+	defer s.mem.release()
+	out := make(map[string]map[region.Band]int, len(ids))
+	for _, id := range ids {
+		ord, ok := ix.byID[id]
+		if !ok {
+			continue
+		}
+		for _, g := range ix.docs[ord].groups {
+			if out[id] == nil {
+				out[id] = map[region.Band]int{}
+			}
+			out[id][region.Band(g.Band)] += g.N
+		}
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -320,6 +321,15 @@ func TestPeerCounts(t *testing.T) {
 			if err != nil || countNames(f, got) != tc.want {
 				t.Errorf("in memory %+v: %s %v, want %s", tc.q, countNames(f, got), err, tc.want)
 			}
+		}
+		// and per solution, by size band
+		car, rats := f.sols["Carsharing Kommunal"].ID, f.sols["Ratsinformation Plus"].ID
+		uses, err := mem.UsesByBand(ctx, []string{car, rats})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[string]map[region.Band]int{car: {region.BandOver100k: 1}, rats: {region.BandUnder5k: 2}}; !maps.EqualFunc(uses, want, maps.Equal) {
+			t.Errorf("uses by band: %v, want %v", uses, want)
 		}
 	})
 }
