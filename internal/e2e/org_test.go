@@ -63,7 +63,7 @@ func (e *env) testOrgJourney(t *testing.T) {
 	curator := e.tab(t, journeyTimeout)
 	e.login(t, curator, "kuration@kompetenzzentrum.example", testPassword)
 	e.open(t, curator, "/kuratierung/verifizierungen", 200)
-	follow(t, curator, "open the request", 200, chromedp.Click(chromedp.CSS(`main table a[href^="/kuratierung/verifizierungen/"]`)))
+	follow(t, curator, "open the request", 200, chromedp.Click(chromedp.Search(`//main//table//tr[contains(., "Kirchheim")]//a[starts-with(@href, "/kuratierung/verifizierungen/")]`)))
 	wantText(t, curator, "main", "Ich leite das Hauptamt", "eva@rathaus-kirchheim.example")
 	run(t, curator, "approve with a reason",
 		chromedp.Click(chromedp.CSS("#f-decision-approve")),

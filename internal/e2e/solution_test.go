@@ -48,7 +48,7 @@ func (e *env) testSolutionJourney(t *testing.T) {
 	karl := e.tab(t, journeyTimeout)
 	e.login(t, karl, "kuration@marktplatz.example", testPassword)
 	e.open(t, karl, "/kuratierung/loesungen", 200)
-	follow(t, karl, "open the entry from the queue", 200, chromedp.Click(chromedp.CSS(`main table a[href^="/loesungen/"]`)))
+	follow(t, karl, "open the entry from the queue", 200, chromedp.Click(chromedp.Search(`//main//table//a[starts-with(@href, "/loesungen/") and contains(., "Parkleitsystem Nord")]`)))
 	run(t, karl, "ask for changes",
 		chromedp.Click(chromedp.CSS("#f-decision-changes")),
 		chromedp.SendKeys(chromedp.CSS("#f-comment"), "Bitte den Wartungsumfang angeben."))
