@@ -5,11 +5,11 @@ package search
 // only (the rule of store/usage.go).
 //
 // Counting the use of a whole band means reading the use of every
-// municipality in it; with 100,000 solutions and hundreds of thousands of
-// declarations that takes far longer than a page may. So the counts per
-// (state, band) and per band are kept in memory (each app instance its
-// own, like the synonyms of search.go) and recounted in the background
-// when older than PeerCacheTTL: the most used solutions of the group,
+// municipality in it; in SQL, with 100,000 solutions and hundreds of
+// thousands of declarations, that took seconds. The server therefore
+// counts the groups in the search's memory (memory_peers.go,
+// WithMemoryPeers), where the verified use by size band and state is kept
+// current through the change log: the most used solutions of the group,
 // counted over all its municipalities. The municipality asking is then
 // taken out by subtracting its own uses, which are read fresh on every
 // request.
@@ -19,8 +19,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
-	"time"
 
 	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/region"
@@ -36,13 +34,10 @@ const (
 	MaxOwnUses = 50
 )
 
-// PeerCacheTTL is the age at which the counts of a group are counted
-// again; peerCacheDepth is how many of the most used solutions of a
-// group are kept.
-const (
-	PeerCacheTTL   = 2 * time.Minute
-	peerCacheDepth = 100
-)
+// peerDepth is how many of the most used solutions of a group are
+// read: enough for MaxPeers after the municipality's own and the
+// state's are taken out.
+const peerDepth = 100
 
 // Municipalities looks municipalities up in the register (region.Service).
 type Municipalities interface {
@@ -105,81 +100,12 @@ type PeerStore interface {
 	PeerCounts(ctx context.Context, q PeerQuery) ([]PeerCount, error)
 }
 
-// peerCache keeps the counts of groups. An entry older than
-// PeerCacheTTL is still answered with while one request recounts it in
-// the background, so that only the very first request of a group waits
-// for the count (and concurrent first requests wait for one count).
-type peerCache struct {
-	mu      sync.Mutex
-	entries map[PeerQuery]*peerEntry
-	first   map[PeerQuery]chan struct{} // closed when the first count of a group is done
-}
-
-type peerEntry struct {
-	at         time.Time
-	counts     []PeerCount // never changed once stored: callers share it
-	refreshing bool
-}
-
-// peerRecountTimeout bounds a recount in the background.
-const peerRecountTimeout = time.Minute
-
-// peerCounts returns the counts of q's group (q.Limit is ignored).
+// peerCounts returns the counts of q's group (q.Limit is ignored). The
+// server's store answers them from the search's memory
+// (WithMemoryPeers), so they are current and cheap and kept nowhere.
 func (s *Similarity) peerCounts(ctx context.Context, q PeerQuery) ([]PeerCount, error) {
-	q.Limit = peerCacheDepth
-	c := &s.peers
-	for {
-		c.mu.Lock()
-		if e := c.entries[q]; e != nil {
-			if age := s.Now().Sub(e.at); (age >= PeerCacheTTL || age < 0) && !e.refreshing {
-				e.refreshing = true
-				go s.recountPeers(q)
-			}
-			c.mu.Unlock()
-			return e.counts, nil
-		}
-		if wait, ok := c.first[q]; ok {
-			c.mu.Unlock()
-			select {
-			case <-wait:
-				continue // counted, or failed: then count here
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			}
-		}
-		if c.first == nil {
-			c.first, c.entries = map[PeerQuery]chan struct{}{}, map[PeerQuery]*peerEntry{}
-		}
-		done := make(chan struct{})
-		c.first[q] = done
-		c.mu.Unlock()
-		counts, err := s.store.PeerCounts(ctx, q)
-		c.mu.Lock()
-		if err == nil {
-			c.entries[q] = &peerEntry{at: s.Now(), counts: counts}
-		}
-		delete(c.first, q)
-		close(done)
-		c.mu.Unlock()
-		return counts, err
-	}
-}
-
-// recountPeers counts a group again; on failure the old counts stay and
-// the next request tries again.
-func (s *Similarity) recountPeers(q PeerQuery) {
-	ctx, cancel := context.WithTimeout(context.Background(), peerRecountTimeout)
-	defer cancel()
-	counts, err := s.store.PeerCounts(ctx, q)
-	c := &s.peers
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e := c.entries[q]
-	if err == nil {
-		c.entries[q] = &peerEntry{at: s.Now(), counts: counts}
-	} else if e != nil {
-		e.refreshing = false
-	}
+	q.Limit = peerDepth
+	return s.store.PeerCounts(ctx, q)
 }
 
 // othersUse takes the municipality's own uses out of a group's counts,

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -137,19 +136,15 @@ type SimilarityStore interface {
 }
 
 // Similarity finds similar solutions and what municipalities like a
-// given one use (peers.go). Make one per process: it keeps the counts of
-// peer groups for a while (peers.go).
+// given one use (peers.go).
 type Similarity struct {
 	store SimilarityStore
 	munis Municipalities
-	peers peerCache
-	// Now returns the current time; tests may replace it.
-	Now func() time.Time
 }
 
 // NewSimilarity returns the service.
 func NewSimilarity(store SimilarityStore, munis Municipalities) *Similarity {
-	return &Similarity{store: store, munis: munis, Now: time.Now}
+	return &Similarity{store: store, munis: munis}
 }
 
 // Similar returns up to limit (at most MaxSimilar; 0 means MaxSimilar)

@@ -3,11 +3,8 @@ package search
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/catalog"
@@ -141,15 +138,13 @@ func TestOthersUse(t *testing.T) {
 		})
 	}
 	if counts[0].Municipalities != 3 {
-		t.Error("othersUse changed the cached counts")
+		t.Error("othersUse changed the counts it was given")
 	}
 }
 
 // fakeStore is a SimilarityStore over fixed data.
 type fakeStore struct {
-	mu      sync.Mutex
 	counts  map[PeerQuery][]PeerCount
-	calls   int // PeerCounts calls
 	own     []string
 	sols    map[string]catalog.Solution
 	sources map[string]SimilarSource
@@ -182,17 +177,8 @@ func (f *fakeStore) SimilarSolutions(_ context.Context, ids []string) ([]catalog
 }
 func (f *fakeStore) MunicipalityUseIDs(context.Context, string) ([]string, error) { return f.own, nil }
 func (f *fakeStore) PeerCounts(_ context.Context, q PeerQuery) ([]PeerCount, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls++
 	q.Limit = 0
 	return f.counts[q], nil
-}
-
-func (f *fakeStore) callCount() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.calls
 }
 
 type fakeMunis map[string]region.Municipality
@@ -225,10 +211,10 @@ func TestSimilarExactShared(t *testing.T) {
 	}
 }
 
-// TestPeersUseCache: same state first, nationwide when fewer than
-// MinStatePeers, own use taken out; counts are kept and recounted in the
-// background once older than PeerCacheTTL.
-func TestPeersUseCache(t *testing.T) {
+// TestPeersUse: same state first, nationwide when fewer than
+// MinStatePeers, own use taken out, solutions no longer published left
+// out.
+func TestPeersUse(t *testing.T) {
 	m := region.Municipality{AGS: "08425001", StateKey: "08", Population: 1000}
 	st := &fakeStore{own: []string{"a"}, sols: map[string]catalog.Solution{"a": sol("a"), "b": sol("b"), "c": sol("c")},
 		counts: map[PeerQuery][]PeerCount{
@@ -236,10 +222,6 @@ func TestPeersUseCache(t *testing.T) {
 			{Band: region.BandUnder5k}:                 {{"a", "a", 5}, {"b", "b", 3}, {"c", "c", 2}, {"gone", "gone", 2}},
 		}}
 	svc := NewSimilarity(st, fakeMunis{m.AGS: m})
-	var mu sync.Mutex
-	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	svc.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 	names := func(list []PeerUse) string {
 		var out []string
 		for _, p := range list {
@@ -247,44 +229,13 @@ func TestPeersUseCache(t *testing.T) {
 		}
 		return fmt.Sprint(out)
 	}
-	// Concurrent first requests count each group once.
-	var wg sync.WaitGroup
-	errs := make(chan error, 4)
-	for range 4 {
-		wg.Go(func() {
-			p, err := svc.PeersUse(t.Context(), m.AGS, 0)
-			if err == nil && (p.Band != region.BandUnder5k || p.UsesTotal != 1 || len(p.Uses) != 1 || names(p.State) != "[b:1:false]" ||
-				names(p.Nationwide) != "[a:4:true c:2:false]") {
-				err = fmt.Errorf("uses %d/%d, state %s, nationwide %s", len(p.Uses), p.UsesTotal, names(p.State), names(p.Nationwide))
-			}
-			errs <- err
-		})
+	p, err := svc.PeersUse(t.Context(), m.AGS, 0)
+	if err != nil {
+		t.Fatal(err)
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n := st.callCount(); n != 2 {
-		t.Fatalf("%d counts for 2 groups", n)
-	}
-	advance(PeerCacheTTL - time.Second)
-	if _, err := svc.PeersUse(t.Context(), m.AGS, 0); err != nil || st.callCount() != 2 {
-		t.Errorf("within the TTL: %d calls %v", st.callCount(), err)
-	}
-	// Older: answered from the old counts while both are recounted.
-	advance(time.Second)
-	if p, err := svc.PeersUse(t.Context(), m.AGS, 0); err != nil || names(p.State) != "[b:1:false]" {
-		t.Errorf("after the TTL: %v %v", p.State, err)
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for st.callCount() < 4 && time.Now().Before(deadline) {
-		runtime.Gosched()
-	}
-	if n := st.callCount(); n != 4 {
-		t.Errorf("after the TTL: %d counts, want 4", n)
+	if p.Band != region.BandUnder5k || p.UsesTotal != 1 || len(p.Uses) != 1 || names(p.State) != "[b:1:false]" ||
+		names(p.Nationwide) != "[a:4:true c:2:false]" {
+		t.Errorf("uses %d/%d, state %s, nationwide %s", len(p.Uses), p.UsesTotal, names(p.State), names(p.Nationwide))
 	}
 	if _, err := svc.PeersUse(t.Context(), "99999999", 0); apperr.CodeOf(err) != apperr.NotFound {
 		t.Errorf("unknown AGS: %v", err)
