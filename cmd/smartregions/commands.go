@@ -22,7 +22,9 @@ import (
 	"github.com/smartregions/smartregions/internal/i18n"
 	"github.com/smartregions/smartregions/internal/knowledge"
 	"github.com/smartregions/smartregions/internal/mail"
+	"github.com/smartregions/smartregions/internal/need"
 	"github.com/smartregions/smartregions/internal/notify"
+	"github.com/smartregions/smartregions/internal/offer"
 	"github.com/smartregions/smartregions/internal/org"
 	"github.com/smartregions/smartregions/internal/region"
 	"github.com/smartregions/smartregions/internal/search"
@@ -129,6 +131,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	knowledgeBase := knowledge.NewService(db, db, mails, bundle, c.BaseURL)
 	knowledgeBase.OutdatedAfter = time.Duration(c.KnowledgeOutdatedDays) * 24 * time.Hour
 	every(bg, knowledge.NewSweepWorker(knowledgeBase, log), knowledge.SweepArgs{}, 24*time.Hour)
+	// Needs: providers whose solutions match a newly published need are
+	// notified (mailed at once or in the daily digest, as each chose).
+	needs := need.NewService(db, regions, fields, finder)
+	offers := offer.NewService(db, needs, notes, log)
+	every(bg, offer.NewSweepWorker(offers, log), offer.SweepArgs{}, time.Hour)
 	runner, err := bg.start(ctx, db, log)
 	if err != nil {
 		return err
@@ -149,6 +156,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		Alerts: alerts,
 		Events: events,
 		Notify: notes,
+		Needs:  needs,
+		Offers: offers,
 		Bundle: bundle, Renderer: renderer, Version: versionString()})
 	if err != nil {
 		return err

@@ -33,6 +33,7 @@ Usage:
   smartregions user create --operator --email ADDRESS [--name NAME] [flags] < password
                                              create the first operator (password on standard input)
   smartregions feedback [flags]              list accessibility feedback, newest first
+  smartregions verify-report FILE [flags]    check a market exploration report (PDF, XLSX, JSON) against the record
   smartregions version                       print the version
 
 Run "smartregions COMMAND -h" for the flags of a command.
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdUser(ctx, args, getenv, stdin, stdout, stderr)
 	case "feedback":
 		return cmdFeedback(ctx, args, getenv, stdout, stderr)
+	case "verify-report":
+		return cmdVerifyReport(ctx, args, getenv, stdout, stderr) // verify_report.go
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "smartregions", versionString())
 		return nil

@@ -17,6 +17,7 @@ import (
 	"github.com/smartregions/smartregions/internal/event"
 	"github.com/smartregions/smartregions/internal/knowledge"
 	"github.com/smartregions/smartregions/internal/notify"
+	"github.com/smartregions/smartregions/internal/offer"
 	"github.com/smartregions/smartregions/internal/region/regiontest"
 	"github.com/smartregions/smartregions/internal/store"
 	"github.com/smartregions/smartregions/internal/store/storetest"
@@ -161,7 +162,7 @@ func TestServeFreshDatabase(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, kind := range []string{catalog.EvidenceArgs{}.Kind(), catalog.FollowUpArgs{}.Kind(), catalog.HarvestArgs{}.Kind(), catalog.SweepMediaArgs{}.Kind(),
-				alert.SweepArgs{}.Kind(), event.SweepArgs{}.Kind(), notify.DigestArgs{}.Kind(), knowledge.SweepArgs{}.Kind()} {
+				alert.SweepArgs{}.Kind(), event.SweepArgs{}.Kind(), notify.DigestArgs{}.Kind(), knowledge.SweepArgs{}.Kind(), offer.SweepArgs{}.Kind()} {
 				for deadline := time.Now().Add(30 * time.Second); ; {
 					var n int
 					if err := db.Pool().QueryRowContext(ctx, "SELECT COUNT(*) FROM river_job WHERE kind = '"+kind+"' AND state = 'completed'").Scan(&n); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/mail"
+	"github.com/smartregions/smartregions/internal/notify"
 )
 
 // Post is a message someone writes to a request's thread.
@@ -65,7 +66,7 @@ func (s *Service) Reply(ctx context.Context, u account.User, id string, p Post, 
 
 // Answer adds the centre's answer: the request is answered, or waits for
 // the municipality when waiting is set (a question back). The asker gets a
-// mail. A request nobody is responsible for becomes u's.
+// notification (kind advice.answer) with the answer mail. A request nobody is responsible for becomes u's.
 func (s *Service) Answer(ctx context.Context, u account.User, id string, p Post, waiting bool, m account.Meta) error {
 	r, role, err := s.Get(ctx, u, id)
 	if err != nil {
@@ -90,11 +91,17 @@ func (s *Service) Answer(ctx context.Context, u account.User, id string, p Post,
 		c.Agent = &u.ID
 	}
 	if r.Asker.ID != "" {
+		// The answer mail is the notification's mail: it goes out as the
+		// asker chose for advice answers (at once by default).
 		out, err := s.mail(r.Asker, string(to), r)
 		if err != nil {
 			return err
 		}
-		c.Mails = []mail.Outgoing{out}
+		c.Notices = []notify.Pending{{
+			Notification: notify.Notification{ID: newID(), UserID: r.Asker.ID, Kind: notify.KindAdviceAnswer, Action: string(to),
+				Title: r.Topic, Link: Path(r)},
+			Mail: func(notify.Recipient, []notify.Notification) (mail.Outgoing, error) { return out, nil },
+		}}
 	}
 	return s.change(ctx, c)
 }

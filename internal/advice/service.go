@@ -266,7 +266,10 @@ func (s *Service) mail(p Person, kind string, r Request) (mail.Outgoing, error) 
 }
 
 // Link returns the address of the request's page.
-func (s *Service) Link(r Request) string { return s.baseURL + "/beratung/" + r.ID }
+func (s *Service) Link(r Request) string { return s.baseURL + Path(r) }
+
+// Path is the path of the request's page on the platform.
+func Path(r Request) string { return "/beratung/" + r.ID }
 
 // mergeInvalid joins the field errors of two validation errors.
 func mergeInvalid(a, b error) error {

@@ -7,6 +7,7 @@ import (
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/mail"
+	"github.com/smartregions/smartregions/internal/notify"
 	"github.com/smartregions/smartregions/internal/org"
 )
 
@@ -30,8 +31,8 @@ type Page struct {
 }
 
 // Change is one write to a request: a state change and/or a new
-// responsible advisor and/or a message, written with its mails and audit
-// entry in one transaction.
+// responsible advisor and/or a message, written with its mails,
+// notifications and audit entry in one transaction.
 type Change struct {
 	RequestID string
 	From      State   // the state the change was decided on
@@ -39,7 +40,10 @@ type Change struct {
 	Agent     *string // nil: unchanged
 	Message   *Message
 	Mails     []mail.Outgoing
-	Audit     account.AuditEntry
+	// Notices are in-app notifications with their mails (see
+	// notify.Pending), added with the change.
+	Notices []notify.Pending
+	Audit   account.AuditEntry
 }
 
 // Rule routes new requests to an advisor: by the asking organisation's

@@ -4,14 +4,17 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/jobs/sweep"
 	"github.com/smartregions/smartregions/internal/mail"
+	"github.com/smartregions/smartregions/internal/notify"
 	"github.com/smartregions/smartregions/internal/search"
 )
 
@@ -57,6 +60,10 @@ type Run struct {
 	// Tokens are the hashes of the mail's unsubscribe links, by search.
 	Tokens map[string]string
 	Mail   *mail.Outgoing // nil when nothing is new
+	// Notice is the in-app notification of the new matches (kind
+	// alert.matches), stored with Mail; Mail goes out unless the user
+	// turned the mail of that kind off (notify.DailyOwnMail).
+	Notice *notify.Notification
 	// MailedAfter: no mail when the user got one after it (at most one
 	// mail a day, whatever the timing of the sweeps).
 	MailedAfter time.Time
@@ -186,9 +193,17 @@ func (s *Service) runUser(ctx context.Context, to Recipient, due []SavedSearch, 
 			return false, fmt.Errorf("alert: mail to user %s: %w", to.UserID, err)
 		}
 		run.Mail = &out
+		var names []string
 		for _, sec := range sections {
 			run.Sent = append(run.Sent, sec.search.ID)
+			names = append(names, sec.search.Name)
 		}
+		link := "/konto/suchen"
+		if len(sections) == 1 {
+			link = strings.TrimPrefix(s.allLink(sections[0].search), s.baseURL)
+		}
+		run.Notice = &notify.Notification{ID: uuid.Must(uuid.NewV7()).String(), UserID: to.UserID, Kind: notify.KindAlertMatches,
+			Action: "found", Title: strings.Join(names, ", "), Link: link}
 	}
 	ok, err := s.store.RecordRun(ctx, run)
 	if err != nil {

@@ -158,8 +158,20 @@ var axeGroups = []axeGroup{
 			"choose solutions to compare with", 200, chromedp.Click(chromedp.CSS(`main a[href^="/loesungen/vergleich/auswahl"]`)))},
 		{"Accessibility", get("/barrierefreiheit")},
 		{"FeedbackErrors", then(get("/barrierefreiheit"), "send the empty feedback form", 400, chromedp.Click(chromedp.CSS(feedbackSend)))},
-		{"Knowledge", get("/wissen")},    // knowledge_test.go
-		{"KnowledgeArticle", getArticle}, // knowledge_test.go
+		{"Knowledge", get("/wissen")},                                       // knowledge_test.go
+		{"KnowledgeArticle", getArticle},                                    // knowledge_test.go
+		{"PracticeExamples", get("/praxisbeispiele")},                       // practice_test.go
+		{"PracticeExample", getPracticeExample},                             // practice_test.go
+		{"CentreSearch", getCentreSearch},                                   // centre_search_test.go
+		{"CentreSearchErrors", get("/wissen/suche?q=Parken&art=loesungen")}, // centre_search_test.go
+		{"DecisionAid", get("/entscheidungshilfe")},                         // fundcheck_test.go
+		{"DecisionAidErrors", then(get("/entscheidungshilfe"), "evaluate without options", 400,
+			chromedp.Click(chromedp.CSS(`main form button[value="evaluate"]`)))},
+		{"DecisionAidResult", then(get("/entscheidungshilfe"), "evaluate one option", 200, chromedp.Steps(
+			chromedp.SendKeys(chromedp.CSS("#f-name-0"), "Eigenentwicklung"), chromedp.Click(chromedp.CSS(`label[for="f-open-0-yes"]`)),
+			chromedp.SendKeys(chromedp.CSS(`input[name="cost_0_implementation"]`), "50000"),
+			chromedp.Click(chromedp.CSS(`main form button[value="evaluate"]`))))},
+		{"FundCheckStatistics", get("/bestandspruefung/statistik")},
 	}},
 	// The account pages a visitor sees. The notice after a registration
 	// has the template of the one after a confirmation (Confirmed).
@@ -188,6 +200,12 @@ var axeGroups = []axeGroup{
 		{"AccountNewToken", then(get("/konto"), "create an API key", 200, chromedp.Steps(
 			chromedp.SendKeys(chromedp.CSS("#f-name"), "Abgleich Haushaltsdaten"),
 			chromedp.Click(chromedp.CSS(`main form[action="/konto/schluessel"] button[type="submit"]`))))},
+		{"Notifications", get("/konto/benachrichtigungen")},                   // notify_test.go
+		{"NotificationPrefs", get("/konto/benachrichtigungen/einstellungen")}, // notify_test.go
+		{"FundChecks", get("/bestandspruefung")},                              // fundcheck_test.go
+		{"FundCheckForm", get("/bestandspruefung/neu")},                       // fundcheck_test.go
+		{"Explorations", get("/markterkundungen")},                            // exploration_test.go
+		{"ExplorationVerify", get("/markterkundungen/bericht-pruefen")},       // exploration_test.go
 	}},
 	{name: "OrganisationAdmin", signIn: signInOrgAdmin, pages: []axePage{
 		{"Organisations", get("/organisationen")},
@@ -209,7 +227,11 @@ var axeGroups = []axeGroup{
 		{"SolutionEdit", getFor(func(lang string) string { return "/loesungen/entwurf-" + lang + "/bearbeiten" })},
 		{"SolutionVersions", getFor(func(lang string) string { return "/loesungen/entwurf-" + lang + "/fassungen" })},
 	}},
-	{name: "Municipality", signIn: signInMunicipality, pages: usageAxePages},
+	{name: "Municipality", signIn: signInMunicipality, pages: append(usageAxePages,
+		axePage{"PracticeForm", get("/praxisbeispiele/neu")}, // practice_test.go
+		axePage{"PracticeFormErrors", then(get("/praxisbeispiele/neu"), "save an empty example", 400, submit)})},
+	{name: "Provider", signIn: signInProvider, pages: offerAxePages},       // offer_test.go
+	{name: "NeedOwner", signIn: signInNeedOwner, pages: needOwnerAxePages}, // offer_test.go
 	{name: "Curator", signIn: signInCurator, pages: []axePage{
 		{"Queue", get("/kuratierung/verifizierungen")},
 		{"SolutionQueue", get("/kuratierung/loesungen")},
@@ -222,6 +244,7 @@ var axeGroups = []axeGroup{
 		{"KnowledgeEditor", get("/wissen/neu")},
 		{"KnowledgeEditorErrors", then(get("/wissen/neu"), "save an empty article", 400, submit)},
 		{"KnowledgeSuggestions", get("/wissen/hinweise")},
+		{"PracticeQueue", get("/kuratierung/praxisbeispiele")}, // practice_test.go
 	}},
 	{name: "Operator", signIn: signInOperator, pages: []axePage{
 		{"Outbox", get("/betrieb/postausgang")},

@@ -75,6 +75,14 @@ func TestBrowser(t *testing.T) {
 	t.Run("SolutionImport", e.testSolutionImport)
 	t.Run("Event", e.testEventJourney)   // event_test.go
 	t.Run("Advice", e.testAdviceJourney) // advice_test.go
+	// Knowledge base and notification centre (knowledge_test.go, notify_test.go).
+	t.Run("KnowledgeBase", e.testKnowledgeBase)
+	t.Run("PracticeExample", e.testPracticeExample) // practice_test.go
+	t.Run("Notifications", e.testNotifications)
+	t.Run("CentreSearch", e.testCentreSearch)      // centre_search_test.go
+	t.Run("FundCheck", e.testFundCheck)            // fundcheck_test.go
+	t.Run("Exploration", e.testExplorationJourney) // exploration_test.go
+	t.Run("OfferQuestions", e.testOfferJourney)    // offer_test.go
 }
 
 // newEnv serves the platform over a fresh SQLite database with the real

@@ -55,7 +55,8 @@ func (s *Service) notify(n Notice, e Event, r Registration) (mail.Outgoing, erro
 	if lang != "en" {
 		lang = "de"
 	}
-	withLink := n == NoticeConfirmed || n == NoticePromoted || n == NoticeReminder
+	// The online address only for those with a place.
+	withLink := n == NoticeConfirmed || n == NoticePromoted || n == NoticeReminder || n == NoticeChanged && r.Status == Confirmed
 	kv := []any{"Title", e.Title, "When", When(e, lang), "Where", s.where(e, lang, withLink), "Link", s.Link(e),
 		"Position", r.Position, "Name", r.Label()}
 	out, err := s.outbox.Prepare(mail.Message{To: r.Email, Lang: lang, Kind: "event." + string(n),

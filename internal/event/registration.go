@@ -134,10 +134,13 @@ type Store interface {
 	// UpdateEvent saves e if its lock is still lock (else apperr.Conflict
 	// "event.error.stale"). A capacity below the confirmed registrations
 	// is apperr.Invalid on "capacity"; a larger one moves the waiting list
-	// up, with notify's mails.
+	// up, with notify's mails. A change of ChangeOf notifies every active
+	// registrant in the same transaction (kind notify.KindEventChanged),
+	// with notify's mail as the notification's mail at once; a nil notify
+	// tells nobody.
 	UpdateEvent(ctx context.Context, e Event, lock int, notify Notify, audit account.AuditEntry) (Event, error)
-	// CancelEvent cancels a published or draft event and mails every
-	// active registrant (NoticeCancelled).
+	// CancelEvent cancels a published or draft event and notifies every
+	// active registrant (NoticeCancelled, see UpdateEvent).
 	CancelEvent(ctx context.Context, id string, lock int, notify Notify, audit account.AuditEntry) error
 	EventBySlug(ctx context.Context, slug string) (Event, error)
 	Events(ctx context.Context, q Query) (Page, error)

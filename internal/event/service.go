@@ -263,8 +263,8 @@ func inputOf(e Event) Input {
 // InputOf returns the input that reproduces e, to fill an edit form.
 func InputOf(e Event) Input { return inputOf(e) }
 
-// Cancel cancels the event; every registrant gets a mail in the same
-// transaction.
+// Cancel cancels the event; every registrant gets a notification, and
+// its mail as they chose, in the same transaction.
 func (s *Service) Cancel(ctx context.Context, u account.User, slug string, lock int, m account.Meta) error {
 	e, err := s.editable(ctx, u, slug)
 	if err != nil {
@@ -346,4 +346,4 @@ func (s *Service) Mine(ctx context.Context, u account.User) ([]Mine, error) {
 }
 
 // Link returns the address of the event's page.
-func (s *Service) Link(e Event) string { return s.baseURL + "/veranstaltungen/" + e.Slug }
+func (s *Service) Link(e Event) string { return s.baseURL + Path(e) }

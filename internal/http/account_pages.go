@@ -46,6 +46,18 @@ func (s *Server) readForm(r *http.Request) error {
 	return s.checkCSRF(r)
 }
 
+// pageFormError is formError for a page that shows its form again: it
+// returns err itself as stop, for the error page, when err is no field
+// or form message, when the caller may not act (forbidden) or when
+// something the form is about does not exist (not found without fields).
+func (s *Server) pageFormError(r *http.Request, err error) (fields map[string]string, alert string, stop error) {
+	fields, alert, rest := s.formError(r, err)
+	if rest != nil || apperr.Is(err, apperr.Forbidden) || apperr.Is(err, apperr.NotFound) && fields == nil {
+		return nil, "", err
+	}
+	return fields, alert, nil
+}
+
 // formError splits a service error into messages next to fields and a
 // message for the whole form; other errors are returned as they are.
 func (s *Server) formError(r *http.Request, err error) (fields map[string]string, alert string, rest error) {

@@ -7,8 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-pdf/fpdf"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/smartregions/smartregions/internal/pdfdoc"
 )
 
 // compareTable is the comparison as plain text: the header row with the
@@ -159,20 +160,9 @@ const (
 // repeats on every page. The core fonts cover Western European text in
 // cp1252, so every string goes through the translator.
 func comparePDF(rows [][]string, txt comparePDFText) ([]byte, error) {
-	pdf := fpdf.New("L", "mm", "A4", "")
-	pdf.SetMargins(pdfMargin, pdfMargin, pdfMargin)
-	pdf.SetAutoPageBreak(false, 0)
-	pdf.AliasNbPages("")
-	pdf.SetTitle(txt.Title, true)
-	pdf.SetCreator("smartregions", true)
-	tr := pdf.UnicodeTranslatorFromDescriptor("")
+	pdf, tr := pdfdoc.New(pdfdoc.Layout{Landscape: true, Margin: pdfMargin, Bottom: pdfMargin + 8}, txt.Title, txt.Page)
 	pageW, pageH := pdf.GetPageSize()
 	bottom := pageH - pdfMargin - 8 // room for the footer
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(pageH - pdfMargin - 5)
-		pdf.SetFont("Helvetica", "", 8)
-		pdf.CellFormat(0, 5, tr(txt.Page(pdf.PageNo())), "", 0, "C", false, 0, "")
-	})
 	widths := []float64{pdfLabelWidth}
 	for range rows[0][1:] {
 		widths = append(widths, (pageW-2*pdfMargin-pdfLabelWidth)/float64(len(rows[0])-1))
@@ -212,7 +202,6 @@ func comparePDF(rows [][]string, txt comparePDFText) ([]byte, error) {
 		pdf.AddPage()
 		drawRow(rows[0], true)
 	}
-	pdf.AddPage()
 	pdf.SetFont("Helvetica", "B", 16)
 	pdf.CellFormat(0, 9, tr(txt.Title), "", 1, "L", false, 0, "")
 	pdf.SetFont("Helvetica", "", 9)

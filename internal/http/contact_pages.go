@@ -50,6 +50,9 @@ type municipalityPage struct {
 	region.Municipality
 	Contacts []contact.Contact
 	FieldOf  map[string]catalog.Field
+	// Practice are the municipality's published practice examples and
+	// those of similar municipalities (practice_pages.go).
+	Practice PracticeSection
 }
 
 // fieldMap returns the fields of action by key, for the labels of a

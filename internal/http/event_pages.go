@@ -490,9 +490,9 @@ func (s *Server) handleEventNewForm(w http.ResponseWriter, r *http.Request) erro
 
 // eventFormRetry shows the form again with the messages of err.
 func (s *Server) eventFormRetry(w http.ResponseWriter, r *http.Request, v EventFormView, err error) error {
-	fields, alert, rest := s.formError(r, err)
-	if rest != nil || apperr.Is(err, apperr.Forbidden) || apperr.Is(err, apperr.NotFound) && fields == nil {
-		return err
+	fields, alert, stop := s.pageFormError(r, err)
+	if stop != nil {
+		return stop
 	}
 	v.Alert = alert
 	return s.renderEventForm(w, r, statusOf[apperr.CodeOf(err)], v, keptInput(r), fields)

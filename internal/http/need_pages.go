@@ -89,6 +89,7 @@ type NeedView struct {
 	Notice    string
 	Alert     string
 	SignedIn  bool
+	Offers    OfferLinks // offers and questions (offer_pages.go)
 }
 
 var needNotices = map[string]string{"angelegt": "need.done.created", "gespeichert": "need.done.saved", "beigetreten": "need.done.joined",
@@ -133,6 +134,9 @@ func (s *Server) needView(r *http.Request, slug string) (NeedView, error) {
 		if n.HasJoined(m.OrgID) {
 			v.Leavable = append(v.Leavable, m)
 		}
+	}
+	if v.Offers, err = s.offerLinks(r, a, n); err != nil {
+		return v, err
 	}
 	v.Matches, err = s.Needs.Matches(r.Context(), n, 20)
 	if err != nil {
@@ -396,9 +400,9 @@ func (s *Server) renderNeedForm(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Server) needFormRetry(w http.ResponseWriter, r *http.Request, v NeedFormView, err error) error {
-	fields, alert, rest := s.formError(r, err)
-	if rest != nil || apperr.Is(err, apperr.Forbidden) || apperr.Is(err, apperr.NotFound) && fields == nil {
-		return err
+	fields, alert, stop := s.pageFormError(r, err)
+	if stop != nil {
+		return stop
 	}
 	v.Alert = alert
 	return s.renderNeedForm(w, r, statusOf[apperr.CodeOf(err)], v, keptInput(r), fields)

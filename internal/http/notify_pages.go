@@ -7,6 +7,7 @@ package http
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/notify"
@@ -75,6 +76,23 @@ func (s *Server) handleNotificationRead(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	http.Redirect(w, r, "/konto/benachrichtigungen?erledigt=gelesen", http.StatusSeeOther)
+	return nil
+}
+
+// handleNotificationOpen marks the notification read and sends the user
+// on to what it is about: the centre's links go through here, so that
+// following one is reading it. Marking read is harmless and repeatable,
+// so a GET may do it; the target is a path the platform stored itself.
+func (s *Server) handleNotificationOpen(w http.ResponseWriter, r *http.Request) error {
+	n, err := s.Notify.MarkRead(r.Context(), userOf(r).user, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	to := n.Link
+	if !strings.HasPrefix(to, "/") || strings.HasPrefix(to, "//") || strings.HasPrefix(to, "/\\") {
+		to = "/konto/benachrichtigungen"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
 }
 

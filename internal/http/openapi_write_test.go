@@ -50,9 +50,15 @@ func openAPIWriteCases(t *testing.T, o *openAPI, s *Server) []apiCase {
 			cases = append(cases, openAPICompareCases(t, op, s)...) // compare_test.go
 		case op.method == "get" && op.path == "/api/v1/me/searches":
 			cases = append(cases, openAPISavedListCases(t, op, s)...) // openapi_saved_test.go
+		case strings.HasPrefix(op.path, "/api/v1/explorations") || op.path == "/api/v1/reports/verify":
+			xc, _ := openAPIExplorationCases(t, op, s) // openapi_exploration_test.go
+			cases = append(cases, xc...)
 		case op.method == "get" && op.path == "/api/v1/procurement/orientation":
 			pc, _ := openAPIProcurementCases(t, op, s) // openapi_procurement_test.go
 			cases = append(cases, pc...)
+		case op.method == "get" && op.path == "/api/v1/fund-checks/{id}":
+			fc, _ := openAPIFundCheckCases(t, op, s) // openapi_fundcheck_test.go
+			cases = append(cases, fc...)
 		case op.method == "get" && !strings.Contains(op.path, "organisation") && !strings.Contains(op.path, "verification"):
 		case op.method == "put" && op.path == "/api/v1/users/{id}/roles":
 			u := mustAccount(t, s, "openapi-"+uuid.NewString()+"@test.example", "")
@@ -111,8 +117,20 @@ func openAPIWriteCases(t *testing.T, o *openAPI, s *Server) []apiCase {
 				cases = append(cases, ec...)
 				continue
 			}
+			if pc, ok := openAPIPracticeCases(t, op, s); ok { // openapi_practice_test.go
+				cases = append(cases, pc...)
+				continue
+			}
 			if nc, ok := openAPINeedCases(t, op, s); ok { // openapi_need_test.go
 				cases = append(cases, nc...)
+				continue
+			}
+			if fc, ok := openAPIFundCheckCases(t, op, s); ok { // openapi_fundcheck_test.go
+				cases = append(cases, fc...)
+				continue
+			}
+			if oc, ok := openAPIOfferCases(t, op, s); ok { // openapi_offer_test.go
+				cases = append(cases, oc...)
 				continue
 			}
 			if sc, ok := openAPISynonymCases(t, op, s); ok { // openapi_synonyms_test.go

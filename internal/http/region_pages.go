@@ -110,6 +110,9 @@ func (s *Server) handleMunicipalityView(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
+	if data.Practice, err = s.practiceForMunicipality(r.Context(), m); err != nil {
+		return err
+	}
 	page.Data = data
 	return s.render(w, r, "municipality", page)
 }

@@ -227,6 +227,89 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/needs/{slug}/matches", accessPublic, h(s.needsOn(s.handleAPINeedMatches)), false},
 		{"POST /api/v1/needs/{slug}/join", accessUser, h(s.needsOn(s.handleAPINeedJoin)), false},
 		{"DELETE /api/v1/needs/{slug}/join", accessUser, h(s.needsOn(s.handleAPINeedJoin)), false},
+		// Offers of providers on needs and clarifying questions (offer_pages.go,
+		// offer_questions.go, offer_api.go). offer.Service decides: the need's owners
+		// see submitted offers, a provider only its own; anyone else gets 404.
+		{"GET /bedarfe/{slug}/angebot", accessUser, h(s.offersOn(s.handleOfferForm)), false},
+		{"POST /bedarfe/{slug}/angebot", accessUser, h(s.offersOn(s.handleOfferSave)), false},
+		{"POST /bedarfe/{slug}/angebot/zurueckziehen", accessUser, h(s.offersOn(s.handleOfferWithdraw)), false},
+		{"GET /bedarfe/{slug}/angebote", accessUser, h(s.offersOn(s.handleOfferList)), false},
+		{"GET /bedarfe/{slug}/angebote/{id}", accessUser, h(s.offersOn(s.handleOfferView)), false},
+		{"POST /bedarfe/{slug}/angebote/{id}/entscheidung", accessUser, h(s.offersOn(s.handleOfferDecide)), false},
+		{"GET /bedarfe/{slug}/angebote/{id}/anhang/{file}", accessUser, h(s.offersOn(s.handleOfferAttachment)), false},
+		{"GET /bedarfe/{slug}/fragen", accessUser, h(s.offersOn(s.handleQuestions)), false},
+		{"POST /bedarfe/{slug}/fragen", accessUser, h(s.offersOn(s.handleQuestionAsk)), false},
+		{"POST /bedarfe/{slug}/fragen/{id}/antwort", accessUser, h(s.offersOn(s.handleQuestionAnswer)), false},
+		{"GET /api/v1/needs/{slug}/offers", accessUser, h(s.offersOn(s.handleAPIOfferList)), false},
+		{"POST /api/v1/needs/{slug}/offers", accessUser, h(s.offersOn(s.handleAPIOfferSave)), false},
+		{"GET /api/v1/needs/{slug}/offers/{id}", accessUser, h(s.offersOn(s.handleAPIOfferView)), false},
+		{"PUT /api/v1/needs/{slug}/offers/{id}", accessUser, h(s.offersOn(s.handleAPIOfferSave)), false},
+		{"POST /api/v1/needs/{slug}/offers/{id}/withdraw", accessUser, h(s.offersOn(s.handleAPIOfferWithdraw)), false},
+		{"POST /api/v1/needs/{slug}/offers/{id}/decision", accessUser, h(s.offersOn(s.handleAPIOfferDecide)), false},
+		{"GET /api/v1/needs/{slug}/questions", accessUser, h(s.offersOn(s.handleAPIQuestionList)), false},
+		{"POST /api/v1/needs/{slug}/questions", accessUser, h(s.offersOn(s.handleAPIQuestionAsk)), false},
+		{"POST /api/v1/needs/{slug}/questions/{id}/answer", accessUser, h(s.offersOn(s.handleAPIQuestionAnswer)), false},
+
+		// Market explorations ("Markterkundungen", exploration_*.go): only members of
+		// the buyer organisation see one (its verified members edit it); providers
+		// asked see the questionnaire and their own answer; anyone else gets 404.
+		{"GET /markterkundungen", accessUser, h(s.explorationsOn(s.handleExplorationList)), false},
+		{"POST /markterkundungen", accessUser, h(s.explorationsOn(s.handleExplorationCreate)), false},
+		{"GET /markterkundungen/bericht-pruefen", accessUser, h(s.explorationsOn(s.handleExplorationVerifyForm)), false},
+		{"POST /markterkundungen/bericht-pruefen", accessUser, h(s.explorationsOn(s.handleExplorationVerify)), false},
+		{"GET /markterkundungen/{id}", accessUser, h(s.explorationsOn(s.handleExplorationView)), false},
+		{"POST /markterkundungen/{id}/kriterien", accessUser, h(s.explorationsOn(s.explorationStep("kriterien", s.handleExplorationCriteria))), false},
+		{"POST /markterkundungen/{id}/fragebogen", accessUser, h(s.explorationsOn(s.explorationStep("fragebogen", s.handleExplorationRFI))), false},
+		{"POST /markterkundungen/{id}/senden", accessUser, h(s.explorationsOn(s.explorationStep("senden", s.handleExplorationSend))), false},
+		{"POST /markterkundungen/{id}/bewertung", accessUser, h(s.explorationsOn(s.explorationStep("bewertung", s.handleExplorationScores))), false},
+		{"POST /markterkundungen/{id}/abschliessen", accessUser, h(s.explorationsOn(s.explorationStep("abschliessen", s.handleExplorationClose))), false},
+		{"GET /markterkundungen/{id}/bericht", accessUser, h(s.explorationsOn(s.handleExplorationReport)), false},
+		{"GET /markterkundungen/{id}/antwort", accessUser, h(s.explorationsOn(s.handleExplorationAnswerForm)), false},
+		{"POST /markterkundungen/{id}/antwort", accessUser, h(s.explorationsOn(s.handleExplorationAnswer)), false},
+		{"GET /api/v1/explorations", accessUser, h(s.explorationsOn(s.handleAPIExplorationList)), false},
+		{"POST /api/v1/explorations", accessUser, h(s.explorationsOn(s.handleAPIExplorationCreate)), false},
+		{"GET /api/v1/explorations/{id}", accessUser, h(s.explorationsOn(s.handleAPIExplorationView)), false},
+		{"PUT /api/v1/explorations/{id}/criteria", accessUser, h(s.explorationsOn(s.handleAPIExplorationCriteria)), false},
+		{"PUT /api/v1/explorations/{id}/rfi", accessUser, h(s.explorationsOn(s.handleAPIExplorationRFI)), false},
+		{"POST /api/v1/explorations/{id}/send", accessUser, h(s.explorationsOn(s.handleAPIExplorationSend)), false},
+		{"PUT /api/v1/explorations/{id}/answer", accessUser, h(s.explorationsOn(s.handleAPIExplorationAnswer)), false},
+		{"PUT /api/v1/explorations/{id}/scores", accessUser, h(s.explorationsOn(s.handleAPIExplorationScores)), false},
+		{"POST /api/v1/explorations/{id}/close", accessUser, h(s.explorationsOn(s.handleAPIExplorationClose)), false},
+		{"GET /api/v1/explorations/{id}/report", accessUser, h(s.explorationsOn(s.handleAPIExplorationReport)), false},
+		{"POST /api/v1/reports/verify", accessUser, h(s.explorationsOn(s.handleAPIReportVerify)), false},
+
+		// "Check before you fund" (fundcheck_pages.go, fundcheck_api.go): the author
+		// and their organisation's members see a check (fundcheck.CanView), others
+		// get 404; the statistics are public counts only.
+		{"GET /bestandspruefung", accessUser, h(s.fundChecksOn(s.handleFundCheckList)), false},
+		{"GET /bestandspruefung/neu", accessUser, h(s.fundChecksOn(s.handleFundCheckNewForm)), false},
+		{"POST /bestandspruefung/neu", accessUser, h(s.fundChecksOn(s.handleFundCheckCreate)), false},
+		{"GET /bestandspruefung/statistik", accessPublic, h(s.fundChecksOn(s.handleFundCheckStats)), false},
+		{"GET /bestandspruefung/{id}", accessUser, h(s.fundChecksOn(s.handleFundCheckView)), false},
+		{"POST /bestandspruefung/{id}", accessUser, h(s.fundChecksOn(s.handleFundCheckStatements)), false},
+		{"GET /bestandspruefung/{id}/bearbeiten", accessUser, h(s.fundChecksOn(s.handleFundCheckEditForm)), false},
+		{"POST /bestandspruefung/{id}/bearbeiten", accessUser, h(s.fundChecksOn(s.handleFundCheckUpdate)), false},
+		{"GET /bestandspruefung/{id}/pdf", accessUser, h(s.fundChecksOn(s.handleFundCheckPDF)), false},
+		{"GET /api/v1/fund-checks", accessUser, h(s.fundChecksOn(s.handleAPIFundCheckList)), false},
+		{"POST /api/v1/fund-checks", accessUser, h(s.fundChecksOn(s.handleAPIFundCheckCreate)), false},
+		{"GET /api/v1/fund-checks/{id}", accessUser, h(s.fundChecksOn(s.handleAPIFundCheckView)), false},
+		{"PUT /api/v1/fund-checks/{id}/statements", accessUser, h(s.fundChecksOn(s.handleAPIFundCheckStatements)), false},
+		{"GET /api/v1/fund-checks/statistics", accessPublic, h(s.fundChecksOn(s.handleAPIFundCheckStats)), false},
+
+		// The decision aid "open source or licence?" (decision_pages.go,
+		// decision_api.go): anyone evaluates and downloads the PDF without saving;
+		// saved aids belong to their user alone (others get 404).
+		{"GET /entscheidungshilfe", accessPublic, h(s.decisionsOn(s.handleDecisionNew)), false},
+		{"POST /entscheidungshilfe", accessPublic, h(s.decisionsOn(s.handleDecisionEvaluate)), false},
+		{"POST /entscheidungshilfe/pdf", accessPublic, h(s.decisionsOn(s.handleDecisionPDF)), false},
+		{"GET /entscheidungshilfe/{id}", accessUser, h(s.decisionsOn(s.handleDecisionView)), false},
+		{"POST /entscheidungshilfe/{id}", accessUser, h(s.decisionsOn(s.handleDecisionUpdate)), false},
+		{"GET /entscheidungshilfe/{id}/pdf", accessUser, h(s.decisionsOn(s.handleDecisionPDF)), false},
+		{"POST /entscheidungshilfe/{id}/loeschen", accessUser, h(s.decisionsOn(s.handleDecisionDelete)), false},
+		{"GET /api/v1/decision-aids", accessUser, h(s.decisionsOn(s.handleAPIDecisionList)), false},
+		{"POST /api/v1/decision-aids", accessUser, h(s.decisionsOn(s.handleAPIDecisionCreate)), false},
+		{"PUT /api/v1/decision-aids/{id}", accessUser, h(s.decisionsOn(s.handleAPIDecisionUpdate)), false},
+		{"DELETE /api/v1/decision-aids/{id}", accessUser, h(s.decisionsOn(s.handleAPIDecisionDelete)), false},
 
 		// Regional contacts "Ihre Ansprechperson" (contact_pages.go, contact_api.go).
 		// Operators manage them; an advisor edits the availability of their
@@ -271,6 +354,7 @@ func (s *Server) routeTable() []route {
 		// advisors write (readers get 404 on the writers' routes); another
 		// curator reviews (four-eyes). The handlers ask knowledge.Can.
 		{"GET /wissen", accessPublic, h(s.knowledgeOn(s.handleKnowledgeList)), false},
+		{"GET /wissen/suche", accessPublic, h(s.handleCentreSearch), false}, // centre_search_pages.go
 		{"GET /wissen/neu", accessUser, h(s.knowledgeOn(s.handleKnowledgeNewForm)), false},
 		{"POST /wissen/neu", accessUser, h(s.knowledgeOn(s.handleKnowledgeCreate)), false},
 		{"GET /wissen/hinweise", accessUser, h(s.knowledgeOn(s.handleKnowledgeQueue)), false},
@@ -287,17 +371,43 @@ func (s *Server) routeTable() []route {
 		{"POST /wissen/{slug}/bewertung", accessUser, h(s.knowledgeOn(s.handleKnowledgeRate)), false},
 		{"POST /wissen/{slug}/hinweise", accessUser, h(s.knowledgeOn(s.handleKnowledgeSuggest)), false},
 		{"GET /api/v1/articles", accessPublic, h(s.knowledgeOn(s.handleAPIArticleList)), false},
+		{"GET /api/v1/centre/search", accessPublic, h(s.handleAPICentreSearch), false}, // centre_search_api.go
 		{"POST /api/v1/articles", accessUser, h(s.knowledgeOn(s.handleAPIArticleCreate)), false},
 		{"GET /api/v1/articles/{slug}", accessPublic, h(s.knowledgeOn(s.handleAPIArticleView)), false},
 		{"PUT /api/v1/articles/{slug}", accessUser, h(s.knowledgeOn(s.handleAPIArticleUpdate)), false},
 		{"POST /api/v1/articles/{slug}/submit", accessUser, h(s.knowledgeOn(s.handleAPIArticleSubmit)), false},
 		{"POST /api/v1/articles/{slug}/review", accessCurator, h(s.knowledgeOn(s.handleAPIArticleReview)), false},
+		// Practice examples of municipalities, districts and states
+		// (practice_pages.go, practice_form.go, practice_api.go): everyone reads
+		// published ones; members of the verified public body write; a curator
+		// who did not write it reviews. The handlers ask practice.Can; drafts of
+		// another organisation answer 404.
+		{"GET /praxisbeispiele", accessPublic, h(s.practiceOn(s.handlePracticeList)), false},
+		{"GET /praxisbeispiele/neu", accessUser, h(s.practiceOn(s.handlePracticeNewForm)), false},
+		{"POST /praxisbeispiele/neu", accessUser, h(s.practiceOn(s.handlePracticeCreate)), false},
+		{"GET /praxisbeispiele/{slug}", accessPublic, h(s.practiceOn(s.handlePracticeView)), false},
+		{"GET /praxisbeispiele/{slug}/bearbeiten", accessUser, h(s.practiceOn(s.handlePracticeEditForm)), false},
+		{"POST /praxisbeispiele/{slug}/bearbeiten", accessUser, h(s.practiceOn(s.handlePracticeUpdate)), false},
+		{"POST /praxisbeispiele/{slug}/einreichen", accessUser, h(s.practiceOn(s.handlePracticeSubmit)), false},
+		{"POST /praxisbeispiele/{slug}/zurueckziehen", accessUser, h(s.practiceOn(s.handlePracticeWithdraw)), false},
+		{"POST /praxisbeispiele/{slug}/archivieren", accessUser, h(s.practiceOn(s.handlePracticeArchive)), false},
+		{"POST /praxisbeispiele/{slug}/pruefung", accessCurator, h(s.practiceOn(s.handlePracticeReview)), false},
+		{"GET /kuratierung/praxisbeispiele", accessCurator, h(s.practiceOn(s.handlePracticeQueue)), false},
+		{"GET /api/v1/practice-examples", accessPublic, h(s.practiceOn(s.handleAPIPracticeList)), false},
+		{"POST /api/v1/practice-examples", accessUser, h(s.practiceOn(s.handleAPIPracticeCreate)), false},
+		{"GET /api/v1/practice-examples/{slug}", accessPublic, h(s.practiceOn(s.handleAPIPracticeView)), false},
+		{"PUT /api/v1/practice-examples/{slug}", accessUser, h(s.practiceOn(s.handleAPIPracticeUpdate)), false},
+		{"POST /api/v1/practice-examples/{slug}/submit", accessUser, h(s.practiceOn(s.handleAPIPracticeSubmit)), false},
+		{"POST /api/v1/practice-examples/{slug}/review", accessCurator, h(s.practiceOn(s.handleAPIPracticeReview)), false},
+		{"POST /api/v1/practice-examples/{slug}/withdraw", accessUser, h(s.practiceOn(s.handleAPIPracticeWithdraw)), false},
+		{"POST /api/v1/practice-examples/{slug}/archive", accessUser, h(s.practiceOn(s.handleAPIPracticeArchive)), false},
 
 		// Notification centre of the signed-in user (notify_pages.go, notify_api.go);
 		// the store answers only the user's own notifications (404 otherwise).
 		{"GET /konto/benachrichtigungen", accessUser, h(s.notifyOn(s.handleNotificationList)), false},
 		{"POST /konto/benachrichtigungen/gelesen", accessUser, h(s.notifyOn(s.handleNotificationReadAll)), false},
 		{"POST /konto/benachrichtigungen/{id}/gelesen", accessUser, h(s.notifyOn(s.handleNotificationRead)), false},
+		{"GET /konto/benachrichtigungen/{id}/oeffnen", accessUser, h(s.notifyOn(s.handleNotificationOpen)), false},
 		{"GET /konto/benachrichtigungen/einstellungen", accessUser, h(s.notifyOn(s.handleNotificationPrefs)), false},
 		{"POST /konto/benachrichtigungen/einstellungen", accessUser, h(s.notifyOn(s.handleNotificationPrefsSave)), false},
 		{"GET /api/v1/me/notifications", accessUser, h(s.notifyOn(s.handleAPINotificationList)), false},

@@ -20,16 +20,22 @@ import (
 	"github.com/smartregions/smartregions/internal/advice"
 	"github.com/smartregions/smartregions/internal/alert"
 	"github.com/smartregions/smartregions/internal/catalog"
+	"github.com/smartregions/smartregions/internal/centre"
 	"github.com/smartregions/smartregions/internal/config"
 	"github.com/smartregions/smartregions/internal/contact"
+	"github.com/smartregions/smartregions/internal/decision"
 	"github.com/smartregions/smartregions/internal/event"
+	"github.com/smartregions/smartregions/internal/exploration"
 	"github.com/smartregions/smartregions/internal/feedback"
+	"github.com/smartregions/smartregions/internal/fundcheck"
 	"github.com/smartregions/smartregions/internal/i18n"
 	"github.com/smartregions/smartregions/internal/knowledge"
 	"github.com/smartregions/smartregions/internal/mail"
 	"github.com/smartregions/smartregions/internal/need"
 	"github.com/smartregions/smartregions/internal/notify"
+	"github.com/smartregions/smartregions/internal/offer"
 	"github.com/smartregions/smartregions/internal/org"
+	"github.com/smartregions/smartregions/internal/practice"
 	"github.com/smartregions/smartregions/internal/procurement"
 	"github.com/smartregions/smartregions/internal/region"
 	"github.com/smartregions/smartregions/internal/search"
@@ -92,9 +98,36 @@ type Deps struct {
 	// (advice_pages.go); New builds it from DB, Mail and Bundle when nil.
 	Advice *advice.Service
 
+	// Offers holds providers' offers on needs and the clarifying
+	// questions (offer_*.go); New builds it from DB, Needs and Notify
+	// when nil.
+	Offers *offer.Service
+
 	// Knowledge is the knowledge base of the competence centre
 	// (knowledge_pages.go); New builds it from DB, Mail and Bundle when nil.
 	Knowledge *knowledge.Service
+
+	// Explorations holds the market explorations (exploration_*.go); New
+	// builds it from DB, Needs, Search, Notify and Bundle when nil.
+	Explorations *exploration.Service
+
+	// Practice holds the practice examples (practice_pages.go); New
+	// builds it from DB, Regions and Fields when nil.
+	Practice *practice.Service
+
+	// FundChecks is "check before you fund" (fundcheck_pages.go); New
+	// builds it from DB, Fields and Search when nil.
+	FundChecks *fundcheck.Service
+
+	// Decisions is the open-source-or-licence decision aid
+	// (decision_pages.go); New builds it from DB, Solutions and Search
+	// when nil.
+	Decisions *decision.Service
+
+	// Centre is the full-text search of the competence centre
+	// (centre_search_pages.go); New builds it from DB and Fields when nil
+	// and indexes what is published but not yet indexed.
+	Centre *centre.Service
 }
 
 // Server is the platform's HTTP server.
@@ -173,8 +206,29 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 	if s.Knowledge != nil && d.Accounts != nil {
 		d.Accounts.AddExporter(s.Knowledge.Export) // votes and correction suggestions
 	}
+	if s.Practice == nil {
+		s.Practice = practice.NewService(d.DB, d.Regions, d.Fields)
+	}
 	if s.Needs == nil && d.Search != nil {
 		s.Needs = need.NewService(d.DB, d.Regions, d.Fields, d.Search)
+	}
+	if s.Centre == nil {
+		if s.Centre, err = newCentreSearch(ctx, d); err != nil { // centre_search_pages.go
+			return nil, err
+		}
+	}
+	if s.FundChecks == nil && d.Search != nil {
+		s.FundChecks = fundcheck.NewService(d.DB, d.Fields, d.Search)
+		if s.Practice != nil {
+			s.FundChecks.WithPractices(fundCheckPractices{s.Practice}) // fundcheck_practice.go
+		}
+	}
+	if s.Decisions == nil && d.Solutions != nil {
+		var uses decision.Uses
+		if d.Search != nil {
+			uses = d.Search
+		}
+		s.Decisions = decision.NewService(d.DB, d.Solutions, uses)
 	}
 	s.metrics = newMetrics(prometheus.NewRegistry(), d.DB)
 	if s.Contacts == nil {
@@ -192,8 +246,21 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 	if s.Notify != nil && d.Solutions != nil {
 		d.Solutions.WithNotifier(s.Notify) // curators' decisions reach the provider's members
 	}
+	if s.Notify != nil && s.Practice != nil {
+		s.Practice.WithNotifier(s.Notify, d.Log) // curators' decisions reach the authors
+	}
+	if s.Offers == nil && s.Needs != nil {
+		var notes offer.Notifier
+		if s.Notify != nil {
+			notes = s.Notify
+		}
+		s.Offers = offer.NewService(d.DB, s.Needs, notes, d.Log) // offer_pages.go, offer_api.go
+	}
+	if s.Explorations == nil && d.Bundle != nil {
+		s.Explorations = s.newExplorations(d) // exploration_pages.go
+	}
 	// Municipality pages show the regional contacts: their version is part of the data version.
-	s.cache = newPageCache(defaultCacheBytes, 2*time.Second, s.pageVersion(d.Regions.DataVersion))
+	s.cache = newPageCache(defaultCacheBytes, 2*time.Second, s.pageVersion(s.practiceVersion(d.Regions.DataVersion)))
 	s.handler = s.routes()
 	return s, nil
 }

@@ -43,6 +43,9 @@ func bodyLimit(r *http.Request) int64 {
 	if _, pattern := knowledgeUploadRoutes.Handler(r); pattern != "" { // knowledge_write.go
 		return maxKnowledgeBody
 	}
+	if _, pattern := offerUploadRoutes.Handler(r); pattern != "" { // offer_pages.go
+		return maxOfferBody
+	}
 	return maxBody
 }
 

@@ -114,9 +114,9 @@ func (s *Server) handleUsageForm(w http.ResponseWriter, r *http.Request) error {
 // usageRetry shows a form again after a failed save: with messages next
 // to the fields, or as an alert; other errors become the error page.
 func (s *Server) usageRetry(w http.ResponseWriter, r *http.Request, err error, render func(status int, alert string, fields map[string]string) error) error {
-	fields, alert, rest := s.formError(r, err)
-	if rest != nil || apperr.Is(err, apperr.Forbidden) || apperr.Is(err, apperr.NotFound) && fields == nil {
-		return err
+	fields, alert, stop := s.pageFormError(r, err)
+	if stop != nil {
+		return stop
 	}
 	return render(statusOf[apperr.CodeOf(err)], alert, fields)
 }

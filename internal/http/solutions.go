@@ -7,6 +7,7 @@ import (
 	"github.com/smartregions/smartregions/internal/alert"
 	"github.com/smartregions/smartregions/internal/catalog"
 	"github.com/smartregions/smartregions/internal/knowledge"
+	"github.com/smartregions/smartregions/internal/practice"
 	"github.com/smartregions/smartregions/internal/search"
 	"github.com/smartregions/smartregions/internal/web"
 )
@@ -48,6 +49,9 @@ type SolutionView struct {
 	// Knowledge are the published articles that link to the solution
 	// (knowledge_pages.go).
 	Knowledge []knowledge.Article
+	// Practice are the published practice examples that used the
+	// solution (practice_pages.go).
+	Practice []practice.Example
 }
 
 // fieldLabels maps every field of action's key to its label in lang.
@@ -157,6 +161,9 @@ func (s *Server) renderSolution(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	if err := s.addKnowledge(r, &v); err != nil {
+		return err
+	}
+	if v.Practice, err = s.practiceForSolution(r.Context(), sol.Slug); err != nil {
 		return err
 	}
 	pg := s.page(r, v.Version.Entry.Name)

@@ -1,51 +1,11 @@
 package need
 
 import (
-	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/org"
 )
 
 // Actor is a user with their memberships; the zero Actor is a visitor.
-type Actor struct {
-	User *account.User
-	Orgs []org.Membership
-}
-
-// member reports whether the actor is a member of orgID.
-func (a Actor) member(orgID string) bool {
-	for _, m := range a.Orgs {
-		if m.OrgID == orgID {
-			return true
-		}
-	}
-	return false
-}
-
-// PublicBodies returns the actor's verified municipalities, districts
-// and states: the organisations for which they may write needs.
-func (a Actor) PublicBodies() []org.Membership {
-	var out []org.Membership
-	for _, m := range a.Orgs {
-		if m.Verified && m.OrgKind.Regional() {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// Provider reports whether the actor is a member of a verified company
-// or IT service provider.
-func (a Actor) Provider() bool {
-	for _, m := range a.Orgs {
-		if m.Verified && (m.OrgKind == org.Company || m.OrgKind == org.ITProvider) {
-			return true
-		}
-	}
-	return false
-}
-
-// Curator reports whether the actor is a curator (operators hold every role).
-func (a Actor) Curator() bool { return a.User != nil && a.User.Has(account.Curator) }
+type Actor = org.Actor
 
 // Action is something a user may do about needs.
 type Action int
@@ -69,7 +29,7 @@ const (
 //   - Members of another verified municipality, district or state join
 //     open public needs.
 func Can(a Actor, act Action, n Need) bool {
-	owner := a.User != nil && a.member(n.Org.ID)
+	owner := a.User != nil && a.Member(n.Org.ID)
 	verifiedOwner := false
 	for _, m := range a.PublicBodies() {
 		if m.OrgID == n.Org.ID {

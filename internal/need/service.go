@@ -89,23 +89,12 @@ var errForbidden = apperr.New(apperr.Forbidden, "error.forbidden")
 func errNotFound() error { return apperr.New(apperr.NotFound, "need.error.not_found") }
 
 func audit(a Actor, action, id string, m account.Meta, details map[string]any) account.AuditEntry {
-	e := account.AuditEntry{ID: uuid.Must(uuid.NewV7()).String(), Action: action, ObjectType: "need", ObjectID: id, Details: details, IP: m.IP}
-	if a.User != nil {
-		e.ActorID, e.ActorLabel = a.User.ID, a.User.Email
-	}
-	return e
+	return a.Audit(action, "need", id, m, details)
 }
 
 // Actor returns u (nil for a visitor) with their memberships.
 func (s *Service) Actor(ctx context.Context, u *account.User) (Actor, error) {
-	if u == nil {
-		return Actor{}, nil
-	}
-	ms, err := s.store.UserMemberships(ctx, u.ID)
-	if err != nil {
-		return Actor{}, fmt.Errorf("need: memberships: %w", err)
-	}
-	return Actor{User: u, Orgs: ms}, nil
+	return org.ActorOf(ctx, s.store, u)
 }
 
 // List returns a page of the needs a may see.

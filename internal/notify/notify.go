@@ -26,10 +26,18 @@ const (
 	KindCatalogReview = "catalog.review"
 	KindAdviceAnswer  = "advice.answer"
 	KindAlertMatches  = "alert.matches"
+	// Needs and offers (package offer).
+	KindNeedMatch         = "need.match"
+	KindNeedClarification = "need.clarification"
+	KindNeedOffer         = "need.offer"
+	// KindExplorationRFI: a market exploration asks the provider (package exploration).
+	KindExplorationRFI = "exploration.rfi"
+	// KindPracticeReview: a curator decided on a practice example (package practice).
+	KindPracticeReview = "practice.review"
 )
 
 // Kinds lists the kinds in the order of the settings page.
-var Kinds = []string{KindCatalogReview, KindEventChanged, KindAdviceAnswer, KindAlertMatches}
+var Kinds = []string{KindCatalogReview, KindEventChanged, KindAdviceAnswer, KindAlertMatches, KindNeedMatch, KindNeedClarification, KindNeedOffer, KindExplorationRFI, KindPracticeReview}
 
 // Mail is a user's choice of mail for a kind.
 type Mail string
@@ -44,8 +52,8 @@ const (
 // Mails lists the choices in form order.
 var Mails = []Mail{Immediate, Digest, Off}
 
-// DefaultMail holds for a kind the user has made no choice for: the daily
-// digest, so that nobody gets more mail than before without asking.
+// DefaultMail holds for a kind the user has made no choice for, unless
+// DefaultFor names another: the daily digest.
 const DefaultMail = Digest
 
 // Notification is one notification of a user. Title is the name of the
@@ -132,7 +140,7 @@ func NewService(store Store, outbox Outbox, texts account.Texts, baseURL string,
 // title at link for user userID and mails it as the user chose.
 func (s *Service) Notify(ctx context.Context, userID, kind, action, title, link string) error {
 	n := Notification{ID: uuid.Must(uuid.NewV7()).String(), UserID: userID, Kind: kind, Action: action, Title: title, Link: link}
-	if err := s.store.AddNotification(ctx, n, DefaultMail, s.composeOne); err != nil {
+	if err := s.store.AddNotification(ctx, n, DefaultFor(kind), s.composeOne); err != nil {
 		return fmt.Errorf("notify: %s for %s: %w", kind, userID, err)
 	}
 	return nil
@@ -217,7 +225,7 @@ func (s *Service) Prefs(ctx context.Context, u account.User) (map[string]Mail, e
 	}
 	out := map[string]Mail{}
 	for _, k := range Kinds {
-		out[k] = DefaultMail
+		out[k] = DefaultFor(k)
 		if m, ok := stored[k]; ok {
 			out[k] = m
 		}

@@ -50,15 +50,22 @@ func TestPrefs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]notify.Mail{notify.KindCatalogReview: notify.Immediate, notify.KindAlertMatches: notify.Off,
-		notify.KindEventChanged: notify.DefaultMail, notify.KindAdviceAnswer: notify.DefaultMail}
-	if len(got) != len(want) {
+	// Every kind has a choice: the stored one, else the kind's default.
+	chosen := map[string]notify.Mail{notify.KindCatalogReview: notify.Immediate, notify.KindAlertMatches: notify.Off}
+	if len(got) != len(notify.Kinds) {
 		t.Fatalf("prefs %v", got)
 	}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("%s: got %q, want %q", k, got[k], v)
+	for _, k := range notify.Kinds {
+		want, ok := chosen[k]
+		if !ok {
+			want = notify.DefaultFor(k)
 		}
+		if got[k] != want {
+			t.Errorf("%s: got %q, want %q", k, got[k], want)
+		}
+	}
+	if got[notify.KindEventChanged] != notify.Immediate || got[notify.KindAdviceAnswer] != notify.Immediate {
+		t.Errorf("defaults of answers and event changes: %v", got)
 	}
 }
 
@@ -66,5 +73,28 @@ func TestKey(t *testing.T) {
 	n := notify.Notification{Kind: notify.KindCatalogReview, Action: "published"}
 	if got := n.Key(); got != "notify.msg.catalog.review.published" {
 		t.Fatalf("got %q", got)
+	}
+}
+
+func TestDefaultFor(t *testing.T) {
+	for _, tc := range []struct {
+		kind  string
+		want  notify.Mail
+		daily bool
+	}{
+		{notify.KindAdviceAnswer, notify.Immediate, false},
+		{notify.KindEventChanged, notify.Immediate, false},
+		{notify.KindCatalogReview, notify.Digest, false},
+		{notify.KindAlertMatches, notify.Digest, true},
+		{"need.match", notify.Digest, false}, // kinds added later default to the digest
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			if got := notify.DefaultFor(tc.kind); got != tc.want {
+				t.Errorf("DefaultFor = %q, want %q", got, tc.want)
+			}
+			if got := notify.DailyOwnMail(tc.kind); got != tc.daily {
+				t.Errorf("DailyOwnMail = %v, want %v", got, tc.daily)
+			}
+		})
 	}
 }

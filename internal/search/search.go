@@ -241,20 +241,7 @@ func (s *Service) synonymAlts(ctx context.Context) (map[string][]Alt, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: synonyms: %w", err)
 	}
-	m := map[string][]Alt{}
-	for _, g := range groups {
-		var alts []Alt
-		for _, member := range g {
-			if stems := QueryTerms(member); len(stems) > 0 {
-				alts = append(alts, Alt{Stems: stems, Prefix: len(stems) == 1, Label: member})
-			}
-		}
-		for _, a := range alts {
-			if len(a.Stems) == 1 {
-				m[a.Stems[0]] = append(m[a.Stems[0]], alts...)
-			}
-		}
-	}
+	m := SynonymAlts(groups) // expand.go
 	s.synonyms, s.loaded = m, time.Now()
 	return m, nil
 }

@@ -235,6 +235,9 @@ func (db *DB) ChangeAdvice(ctx context.Context, c advice.Change) error {
 				return err
 			}
 		}
+		if err := tx.addPending(ctx, c.Notices); err != nil {
+			return fmt.Errorf("store: change advice request %s: %w", c.RequestID, err)
+		}
 		return tx.addAudit(ctx, c.Audit)
 	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/smartregions/smartregions/internal/alert"
 	"github.com/smartregions/smartregions/internal/apperr"
+	"github.com/smartregions/smartregions/internal/notify"
 )
 
 // Saved searches of the catalogue and their mails (package alert).
@@ -240,6 +241,27 @@ func (db *DB) NewlyPublished(ctx context.Context, since, until time.Time) ([]ale
 	return out, rows.Err()
 }
 
+// addRunMail stores the notification of a run's new matches and its
+// mail, unless the user turned the mail of saved-search matches off: the
+// sweep's mail is already daily, so there is no digest of this kind.
+func (tx *Tx) addRunMail(ctx context.Context, r alert.Run) error {
+	mailIt := r.Mail != nil
+	if r.Notice != nil {
+		choice, err := tx.mailChoice(ctx, r.UserID, notify.KindAlertMatches, notify.DefaultFor(notify.KindAlertMatches))
+		if err != nil {
+			return fmt.Errorf("mail choice: %w", err)
+		}
+		mailIt = mailIt && choice != notify.Off
+		if err := tx.insertNotification(ctx, *r.Notice, mailIt, false); err != nil {
+			return fmt.Errorf("notification: %w", err)
+		}
+	}
+	if mailIt {
+		return tx.addMail(ctx, *r.Mail)
+	}
+	return nil
+}
+
 // errRunTaken rolls back a run that another sweep recorded first.
 var errRunTaken = errors.New("store: run recorded by another sweep")
 
@@ -292,10 +314,7 @@ func (db *DB) RecordRun(ctx context.Context, r alert.Run) (bool, error) {
 				return fmt.Errorf("prune tokens: %w", err)
 			}
 		}
-		if r.Mail != nil {
-			return tx.addMail(ctx, *r.Mail)
-		}
-		return nil
+		return tx.addRunMail(ctx, r)
 	})
 	if errors.Is(err, errRunTaken) {
 		return false, nil

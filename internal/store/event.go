@@ -12,6 +12,7 @@ import (
 	"github.com/smartregions/smartregions/internal/account"
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/event"
+	"github.com/smartregions/smartregions/internal/notify"
 )
 
 // eventColumns are read by scanEvent; the counts are of active
@@ -92,6 +93,9 @@ func (db *DB) CreateEvent(ctx context.Context, e event.Event, audit account.Audi
 			e.CreatedBy, tx.now, tx.now); err != nil {
 			return fmt.Errorf("store: create event: %w", err)
 		}
+		if err := tx.indexEvent(ctx, e.ID); err != nil { // centre_docs.go
+			return err
+		}
 		if err := tx.addAudit(ctx, audit); err != nil {
 			return err
 		}
@@ -160,6 +164,9 @@ func (db *DB) UpdateEvent(ctx context.Context, e event.Event, lock int, notify e
 			e.Start.UTC(), e.End.UTC(), e.Deadline.UTC(), e.Capacity, nullable(e.Org.ID), fields, materials, string(e.State), e.ID); err != nil {
 			return fmt.Errorf("store: update event %s: %w", e.ID, err)
 		}
+		if err := tx.indexEvent(ctx, e.ID); err != nil { // centre_docs.go
+			return err
+		}
 		if out, err = tx.event(ctx, "e.id = ?", e.ID); err != nil {
 			return err
 		}
@@ -172,12 +179,17 @@ func (db *DB) UpdateEvent(ctx context.Context, e event.Event, lock int, notify e
 				return err
 			}
 		}
+		if change := event.ChangeOf(cur, out); change != "" && out.State != event.Draft {
+			if err := tx.notifyRegistrants(ctx, change, out, notify); err != nil {
+				return err
+			}
+		}
 		return tx.addAudit(ctx, audit)
 	})
 	return out, err
 }
 
-// CancelEvent cancels an event and mails every active registrant.
+// CancelEvent cancels an event and notifies every active registrant.
 func (db *DB) CancelEvent(ctx context.Context, id string, lock int, notify event.Notify, audit account.AuditEntry) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.lockedEvent(ctx, id); err != nil {
@@ -189,25 +201,43 @@ func (db *DB) CancelEvent(ctx context.Context, id string, lock int, notify event
 		if _, err := tx.exec(ctx, `UPDATE events SET state = 'cancelled', cancelled_at = ? WHERE id = ?`, tx.now, id); err != nil {
 			return fmt.Errorf("store: cancel event %s: %w", id, err)
 		}
+		if err := tx.indexEvent(ctx, id); err != nil { // centre_docs.go
+			return err
+		}
 		e, err := tx.event(ctx, "e.id = ?", id)
 		if err != nil {
 			return err
 		}
-		regs, err := tx.registrations(ctx, id)
-		if err != nil {
+		if err := tx.notifyRegistrants(ctx, event.NoticeCancelled, e, notify); err != nil {
 			return err
-		}
-		for _, r := range regs {
-			out, err := notify(event.NoticeCancelled, e, r)
-			if err != nil {
-				return err
-			}
-			if err := tx.addMail(ctx, out); err != nil {
-				return err
-			}
 		}
 		return tx.addAudit(ctx, audit)
 	})
+}
+
+// notifyRegistrants tells every active registrant of e about change n in
+// the notification centre, with notify's mail as the mail at once; the
+// registrant's mail choice for event changes decides whether it goes out.
+// Without compose (a write that tells nobody, as fillPlaces) nothing is
+// added.
+func (tx *Tx) notifyRegistrants(ctx context.Context, n event.Notice, e event.Event, compose event.Notify) error {
+	if compose == nil {
+		return nil
+	}
+	regs, err := tx.registrations(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	var list []notify.Pending
+	for _, r := range regs {
+		if r.UserID != "" {
+			list = append(list, event.Notification(n, e, r, compose))
+		}
+	}
+	if err := tx.addPending(ctx, list); err != nil {
+		return fmt.Errorf("store: notify registrants of %s: %w", e.ID, err)
+	}
+	return nil
 }
 
 // EventBySlug returns one event.

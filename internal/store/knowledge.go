@@ -221,6 +221,9 @@ func (db *DB) PublishArticle(ctx context.Context, p knowledge.Publication) error
 			joinKeys(v.Related), nullable(v.Author.ID), nullable(v.Reviewer.ID), v.Comment, v.At.UTC()); err != nil {
 			return fmt.Errorf("store: article version %s/%d: %w", p.ArticleID, v.Number, err)
 		}
+		if err := tx.indexArticle(ctx, p.ArticleID); err != nil { // centre_docs.go
+			return err
+		}
 		return tx.addAudit(ctx, p.Audit)
 	})
 }

@@ -71,37 +71,69 @@ func (tx *Tx) recipient(ctx context.Context, userID string) (notify.Recipient, e
 
 // AddNotification stores n and the mail the user's choice asks for.
 func (db *DB) AddNotification(ctx context.Context, n notify.Notification, def notify.Mail, compose notify.Compose) error {
-	err := db.inTx(ctx, func(tx *Tx) error {
-		choice := string(def)
-		err := tx.queryRow(ctx, `SELECT mail FROM notification_prefs WHERE user_id = ? AND kind = ?`, n.UserID, n.Kind).Scan(&choice)
-		if err != nil && err != sql.ErrNoRows {
-			return mapError(err)
-		}
-		n.Created = tx.now
-		var mailed any
-		if notify.Mail(choice) == notify.Immediate {
-			to, err := tx.recipient(ctx, n.UserID)
-			if err != nil {
-				return err
-			}
-			out, err := compose(to, []notify.Notification{n})
-			if err != nil {
-				return err
-			}
-			if err := tx.addMail(ctx, out); err != nil {
-				return err
-			}
-			mailed = tx.now
-		}
-		_, err = tx.exec(ctx, `INSERT INTO notifications (id, user_id, kind, action, title, link, created_at, mailed_at, digest_pending)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.ID, n.UserID, n.Kind, n.Action, n.Title, n.Link, tx.now, mailed,
-			notify.Mail(choice) == notify.Digest)
-		return mapError(err)
-	})
+	err := db.inTx(ctx, func(tx *Tx) error { return tx.addNotification(ctx, n, def, compose) })
 	if err != nil {
 		return fmt.Errorf("store: add notification %s: %w", n.ID, err)
 	}
 	return nil
+}
+
+// mailChoice returns the user's mail choice for kind, def without one.
+func (tx *Tx) mailChoice(ctx context.Context, userID, kind string, def notify.Mail) (notify.Mail, error) {
+	choice := string(def)
+	err := tx.queryRow(ctx, `SELECT mail FROM notification_prefs WHERE user_id = ? AND kind = ?`, userID, kind).Scan(&choice)
+	if err != nil && err != sql.ErrNoRows {
+		return "", mapError(err)
+	}
+	return notify.Mail(choice), nil
+}
+
+// addNotification stores n inside the transaction of the change it tells
+// of, with the mail the user's choice for n.Kind asks for (def without
+// one): composed by compose at once, marked for the digest, or none.
+func (tx *Tx) addNotification(ctx context.Context, n notify.Notification, def notify.Mail, compose notify.Compose) error {
+	choice, err := tx.mailChoice(ctx, n.UserID, n.Kind, def)
+	if err != nil {
+		return err
+	}
+	if choice == notify.Immediate {
+		to, err := tx.recipient(ctx, n.UserID)
+		if err != nil {
+			return err
+		}
+		n.Created = tx.now
+		out, err := compose(to, []notify.Notification{n})
+		if err != nil {
+			return err
+		}
+		if err := tx.addMail(ctx, out); err != nil {
+			return err
+		}
+	}
+	return tx.insertNotification(ctx, n, choice == notify.Immediate, choice == notify.Digest)
+}
+
+// addPending adds the producers' pending notifications, each with the
+// default mail choice of its kind.
+func (tx *Tx) addPending(ctx context.Context, list []notify.Pending) error {
+	for _, p := range list {
+		if err := tx.addNotification(ctx, p.Notification, notify.DefaultFor(p.Kind), p.Mail); err != nil {
+			return fmt.Errorf("notification %s for %s: %w", p.Kind, p.UserID, err)
+		}
+	}
+	return nil
+}
+
+// insertNotification writes the row of n, mailed now or waiting for the
+// digest.
+func (tx *Tx) insertNotification(ctx context.Context, n notify.Notification, mailed, digest bool) error {
+	var mailedAt any
+	if mailed {
+		mailedAt = tx.now
+	}
+	_, err := tx.exec(ctx, `INSERT INTO notifications (id, user_id, kind, action, title, link, created_at, mailed_at, digest_pending)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.ID, n.UserID, n.Kind, n.Action, n.Title, n.Link, tx.now, mailedAt, digest)
+	return mapError(err)
 }
 
 // Notifications returns a user's newest notifications, unread first.

@@ -38,9 +38,9 @@ func TestNotifications(t *testing.T) {
 		}
 		first := mustNotify(t, db, eva.ID, notify.KindCatalogReview, "Eins")  // mailed at once
 		mustNotify(t, db, eva.ID, notify.KindEventChanged, "Zwei")            // no mail
-		mustNotify(t, db, eva.ID, notify.KindAlertMatches, "Drei")            // digest (default)
-		mustNotify(t, db, eva.ID, notify.KindAdviceAnswer, "Vier")            // digest (default)
-		other := mustNotify(t, db, mia.ID, notify.KindCatalogReview, "Fremd") // digest (default)
+		mustNotify(t, db, eva.ID, notify.KindAlertMatches, "Drei")            // digest (as passed)
+		mustNotify(t, db, eva.ID, notify.KindAdviceAnswer, "Vier")            // digest (as passed)
+		other := mustNotify(t, db, mia.ID, notify.KindCatalogReview, "Fremd") // digest (as passed)
 		if got := mailsTo(t, db, "eva@example.org"); len(got) != 1 {
 			t.Fatalf("immediate mails: %v", got)
 		}

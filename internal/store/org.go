@@ -87,7 +87,7 @@ func (tx *Tx) uniqueSlug(ctx context.Context, table, slug string) (string, error
 // /loesungen/{slug} and /api/v1/solutions/{slug} (neu, import, vergleich,
 // compare): an organisation or solution of that name gets a numbered
 // slug, or its page could not be reached.
-var reservedSlugs = map[string]bool{"neu": true, "import": true, "vergleich": true, "compare": true, "hinweise": true} // "neu" and "hinweise" also for /wissen/{slug}
+var reservedSlugs = map[string]bool{"neu": true, "import": true, "vergleich": true, "compare": true, "hinweise": true, "suche": true} // "neu", "hinweise" and "suche" also for /wissen/{slug}
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
