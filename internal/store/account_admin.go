@@ -272,6 +272,9 @@ func (db *DB) DeleteUser(ctx context.Context, userID string, audit account.Audit
 		if err := tx.forgetEventRegistrations(ctx, userID); err != nil { // event_registration.go
 			return err
 		}
+		if err := tx.forgetAuthorLabels(ctx, userID); err != nil { // account_forget.go
+			return err
+		}
 		if err := tx.usageChanged(ctx, "u.declared_by = ?", userID); err != nil { // their declarations stop counting
 			return err
 		}

@@ -110,3 +110,27 @@ func TestDecisionAids(t *testing.T) {
 		}
 	})
 }
+
+// TestFundCheckOutlivesAccount: a check stays when its author's account
+// is deleted, without the author's name.
+func TestFundCheckOutlivesAccount(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		u := mustUser(t, db, "weg@stadt.example", "Wera Weg")
+		c := fundcheck.Check{ID: uuid.Must(uuid.NewV7()).String(), AuthorID: u.ID, AuthorLabel: "Wera Weg", Title: "Parken", Description: "Digital",
+			Fields: []string{"mobility.parking"}, Delivery: fundcheck.DeliveryOpenSource, State: fundcheck.Draft}
+		if _, err := db.CreateFundCheck(ctx, c, auditEntry("fund_check.create")); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DeleteUser(ctx, u.ID, auditEntry("account.deleted")); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.FundCheck(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.AuthorLabel != account.DeletedLabel || got.Title != "Parken" {
+			t.Errorf("after deleting the account: author %q, title %q", got.AuthorLabel, got.Title)
+		}
+	})
+}
