@@ -210,7 +210,7 @@ func (s *Service) Create(ctx context.Context, a Actor, st Start, m account.Meta)
 		if s.needs == nil {
 			return e, errNotFound()
 		}
-		n, err := s.needs.Get(ctx, need.Actor{User: a.User, Orgs: a.Orgs}, st.Need)
+		n, err := s.needs.Get(ctx, a, st.Need)
 		if err != nil {
 			return e, err
 		}
