@@ -331,10 +331,7 @@ func (s *Server) handleDecisionUpdate(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return s.decisionRetry(w, r, DecisionView{Aid: &cur}, err)
 	}
-	lock, err := strconv.Atoi(r.PostForm.Get("lock"))
-	if err != nil {
-		lock = -1
-	}
+	lock := lockOf(r)
 	if _, _, err := s.Decisions.Update(r.Context(), u, cur.ID, lock, a, s.meta(r)); err != nil {
 		return s.decisionRetry(w, r, DecisionView{Aid: &cur}, err)
 	}

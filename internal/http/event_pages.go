@@ -353,10 +353,7 @@ func (s *Server) handleEventCancel(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	slug := r.PathValue("slug")
-	lock, err := strconv.Atoi(r.PostForm.Get("lock"))
-	if err != nil {
-		lock = -1 // never a lock: refused as stale
-	}
+	lock := lockOf(r)
 	if err := s.Events.Cancel(r.Context(), userOf(r).user, slug, lock, s.meta(r)); err != nil {
 		return s.eventRetry(w, r, slug, err)
 	}
@@ -551,10 +548,7 @@ func (s *Server) handleEventUpdate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return s.eventFormRetry(w, r, v, err)
 	}
-	lock, err := strconv.Atoi(r.PostForm.Get("lock"))
-	if err != nil {
-		lock = -1 // never a lock: refused as stale
-	}
+	lock := lockOf(r)
 	if _, err := s.Events.Update(r.Context(), userOf(r).user, e.Slug, lock, in, s.meta(r)); err != nil {
 		return s.eventFormRetry(w, r, v, err)
 	}

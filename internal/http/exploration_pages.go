@@ -262,10 +262,7 @@ func (s *Server) explorationStep(group string, run func(r *http.Request, a explo
 			return err
 		}
 		id := r.PathValue("id")
-		lock, err := strconv.Atoi(r.PostForm.Get("lock"))
-		if err != nil {
-			lock = -1 // never a lock: refused as stale
-		}
+		lock := lockOf(r)
 		err = run(r, a, id, lock)
 		if err == nil {
 			done := map[string]string{"kriterien": "kriterien", "fragebogen": "fragebogen", "senden": "versandt", "bewertung": "bewertet", "abschliessen": "abgeschlossen"}[group]

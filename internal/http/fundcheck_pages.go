@@ -200,10 +200,7 @@ func (s *Server) handleFundCheckUpdate(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	lock, err := strconv.Atoi(r.PostForm.Get("lock"))
-	if err != nil {
-		lock = -1 // never a lock: refused as stale
-	}
+	lock := lockOf(r)
 	if _, err := s.FundChecks.Update(r.Context(), a, c.ID, lock, fundCheckInput(r.PostForm), s.meta(r)); err != nil {
 		return s.fundCheckFormRetry(w, r, FundCheckFormView{Check: &c}, err)
 	}
@@ -311,10 +308,7 @@ func (s *Server) handleFundCheckStatements(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	lock, err := strconv.Atoi(r.PostForm.Get("lock"))
-	if err != nil {
-		lock = -1
-	}
+	lock := lockOf(r)
 	finalise := r.PostForm.Get("action") == "finalise"
 	if _, err := s.FundChecks.SaveStatements(r.Context(), a, c.ID, lock, fundCheckStatements(r.PostForm, c), finalise, s.meta(r)); err != nil {
 		fields, alert, rest := s.formError(r, err)

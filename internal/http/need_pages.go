@@ -240,10 +240,7 @@ func (s *Server) handleNeedClose(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slug := r.PathValue("slug")
-	lock, err := strconv.Atoi(r.PostForm.Get("lock"))
-	if err != nil {
-		lock = -1 // never a lock: refused as stale
-	}
+	lock := lockOf(r)
 	if err := s.Needs.Close(r.Context(), a, slug, lock, s.meta(r)); err != nil {
 		return s.needRetry(w, r, slug, err)
 	}
@@ -477,10 +474,7 @@ func (s *Server) handleNeedUpdate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	lock, err := strconv.Atoi(r.PostForm.Get("lock"))
-	if err != nil {
-		lock = -1 // never a lock: refused as stale
-	}
+	lock := lockOf(r)
 	if _, err := s.Needs.Update(r.Context(), a, n.Slug, lock, needInput(r.PostForm), s.meta(r)); err != nil {
 		return s.needFormRetry(w, r, NeedFormView{Need: &n}, err)
 	}

@@ -169,10 +169,7 @@ func (s *Server) handleOfferSave(w http.ResponseWriter, r *http.Request) error {
 	if ferr != nil {
 		return retry(ferr)
 	}
-	lock, err := strconv.Atoi(r.PostForm.Get("lock"))
-	if err != nil {
-		lock = -1
-	}
+	lock := lockOf(r)
 	in := offerInput(r.PostForm)
 	in.Files = files
 	o, err := s.Offers.Save(r.Context(), a, slug, "", lock, in, s.meta(r))
@@ -196,10 +193,7 @@ func (s *Server) handleOfferWithdraw(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	slug := r.PathValue("slug")
-	lock, err := strconv.Atoi(r.PostForm.Get("lock"))
-	if err != nil {
-		lock = -1
-	}
+	lock := lockOf(r)
 	if _, err := s.Offers.Withdraw(r.Context(), a, slug, r.PostForm.Get("offer"), lock, s.meta(r)); err != nil {
 		return err
 	}
@@ -279,10 +273,7 @@ func (s *Server) handleOfferDecide(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	slug, id := r.PathValue("slug"), r.PathValue("id")
-	lock, err := strconv.Atoi(r.PostForm.Get("lock"))
-	if err != nil {
-		lock = -1
-	}
+	lock := lockOf(r)
 	if _, err := s.Offers.Decide(r.Context(), a, slug, id, offer.State(r.PostForm.Get("state")), r.PostForm.Get("reason"), lock, s.meta(r)); err != nil {
 		fields, alert, rest := s.formError(r, err)
 		if rest != nil || apperr.Is(err, apperr.Forbidden) || apperr.Is(err, apperr.NotFound) {
