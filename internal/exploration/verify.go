@@ -23,6 +23,19 @@ type Verification struct {
 	Problems []string
 }
 
+// Issuer names who issued rec for a: the person to members of the buyer
+// organisation, the organisation to everyone else (anyone who holds a
+// file may check it, an auditor without an account too).
+func (v Verification) Issuer(a Actor, rec Report) string {
+	if v.Exploration == nil {
+		return ""
+	}
+	if a.Member(v.Exploration.Org.ID) {
+		return rec.ByLabel
+	}
+	return v.Exploration.Org.Name
+}
+
 // Genuine reports whether the file is an unchanged report issued here.
 func (v Verification) Genuine() bool {
 	return len(v.Reports) > 0 && len(v.Problems) == 0

@@ -144,13 +144,17 @@ func (s *Server) handleExplorationVerify(w http.ResponseWriter, r *http.Request)
 		return s.renderExplorationVerify(w, r, http.StatusUnprocessableEntity, ExplorationVerifyView{},
 			map[string]string{"file": s.t(r, "form.error.required")})
 	}
+	a, err := s.explorationActor(r)
+	if err != nil {
+		return err
+	}
 	res, err := s.Explorations.Verify(r.Context(), up.data)
 	if err != nil {
 		return err
 	}
 	v := ExplorationVerifyView{Result: &res}
 	if res.Genuine() {
-		v.Issued, v.By = exploration.FormatTime(langOf(r), res.Reports[0].Issued), res.Reports[0].ByLabel
+		v.Issued, v.By = exploration.FormatTime(langOf(r), res.Reports[0].Issued), res.Issuer(a, res.Reports[0])
 		if res.Exploration != nil {
 			v.Title = res.Exploration.Title
 		}

@@ -397,6 +397,10 @@ func (s *Server) handleAPIReportVerify(w http.ResponseWriter, r *http.Request) e
 		v.Add("body", "form.error.required")
 		return v.Err()
 	}
+	a, err := s.explorationActor(r)
+	if err != nil {
+		return err
+	}
 	res, err := s.Explorations.Verify(r.Context(), body)
 	if err != nil {
 		return err
@@ -410,7 +414,7 @@ func (s *Server) handleAPIReportVerify(w http.ResponseWriter, r *http.Request) e
 		out.Exploration, out.Title = res.Exploration.ID, res.Exploration.Title
 	}
 	for _, rec := range res.Reports {
-		out.Issued = append(out.Issued, apiVerificationRec{Format: rec.Format, Issued: rec.Issued, By: rec.ByLabel})
+		out.Issued = append(out.Issued, apiVerificationRec{Format: rec.Format, Issued: rec.Issued, By: res.Issuer(a, rec)})
 	}
 	for _, p := range res.Problems {
 		out.Problems = append(out.Problems, s.t(r, p))

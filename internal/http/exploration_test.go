@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -209,8 +210,15 @@ func TestExplorations(t *testing.T) {
 				f.Close()
 			}
 			rec := apiCall(t, s, "POST", "/api/v1/reports/verify", evaKey, body)
-			if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"genuine":true`) {
+			if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"genuine":true`) || !strings.Contains(rec.Body.String(), `"by":"eva@ulm.de"`) {
 				t.Errorf("%s verify: %d %s", format, rec.Code, rec.Body)
+			}
+			// Others may check it too; the person who issued it is named to
+			// the buyer's members only, the organisation to the others.
+			rec = apiCall(t, s, "POST", "/api/v1/reports/verify", maxKey, body)
+			if got := rec.Body.String(); rec.Code != 200 || !strings.Contains(got, `"genuine":true`) || strings.Contains(got, "eva@ulm.de") ||
+				!strings.Contains(got, `"by":`+strconv.Quote(ulm.Name)) {
+				t.Errorf("%s verify by another municipality: %d %s", format, rec.Code, got)
 			}
 			changed := []byte(body)
 			changed[len(changed)/3] ^= 0x20
@@ -222,6 +230,11 @@ func TestExplorations(t *testing.T) {
 				code, page2, _ := b.postFile("/markterkundungen/bericht-pruefen", "/markterkundungen/bericht-pruefen", []byte(body), "bericht.pdf")
 				if code != 200 || !strings.Contains(page2, "Echt und unverändert") {
 					t.Errorf("verify page: %d %s", code, page2)
+				}
+				visitor := newBrowser(t, s)
+				code, page3, _ := visitor.postFile("/markterkundungen/bericht-pruefen", "/markterkundungen/bericht-pruefen", []byte(body), "bericht.pdf")
+				if code != 200 || !strings.Contains(page3, "Echt und unverändert") || strings.Contains(page3, "eva@ulm.de") {
+					t.Errorf("verify page for a visitor: %d %s", code, page3)
 				}
 			}
 		}

@@ -255,8 +255,8 @@ func (s *Server) routeTable() []route {
 		// asked see the questionnaire and their own answer; anyone else gets 404.
 		{"GET /markterkundungen", accessUser, h(s.explorationsOn(s.handleExplorationList)), false},
 		{"POST /markterkundungen", accessUser, h(s.explorationsOn(s.handleExplorationCreate)), false},
-		{"GET /markterkundungen/bericht-pruefen", accessUser, h(s.explorationsOn(s.handleExplorationVerifyForm)), false},
-		{"POST /markterkundungen/bericht-pruefen", accessUser, h(s.explorationsOn(s.handleExplorationVerify)), false},
+		{"GET /markterkundungen/bericht-pruefen", accessPublic, h(s.explorationsOn(s.handleExplorationVerifyForm)), false},
+		{"POST /markterkundungen/bericht-pruefen", accessPublic, h(s.explorationsOn(s.handleExplorationVerify)), false},
 		{"GET /markterkundungen/{id}", accessUser, h(s.explorationsOn(s.handleExplorationView)), false},
 		{"POST /markterkundungen/{id}/kriterien", accessUser, h(s.explorationsOn(s.explorationStep("kriterien", s.handleExplorationCriteria))), false},
 		{"POST /markterkundungen/{id}/fragebogen", accessUser, h(s.explorationsOn(s.explorationStep("fragebogen", s.handleExplorationRFI))), false},
