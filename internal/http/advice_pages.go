@@ -143,13 +143,7 @@ func (s *Server) renderAdviceForm(w http.ResponseWriter, r *http.Request, status
 	if len(orgs) == 1 && form.Get("org") == "" {
 		form.Set("org", orgs[0].Slug)
 	}
-	pg := s.page(r, s.t(r, "advice.new.title"))
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = s.adviceCrumbs(r, web.Crumb{Label: s.t(r, "advice.new.title")})
-	pg.Data = v
-	s.renderStatus(w, r, status, "advice_new", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "advice_new", s.t(r, "advice.new.title"), s.adviceCrumbs(r, web.Crumb{Label: s.t(r, "advice.new.title")}), form, fields, v)
 }
 
 func (s *Server) handleAdviceCreate(w http.ResponseWriter, r *http.Request) error {

@@ -75,13 +75,7 @@ func (s *Server) handleAdviceRules(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) renderAdviceRules(w http.ResponseWriter, r *http.Request, status int, v AdviceRulesView, form url.Values, fields map[string]string) error {
-	pg := s.page(r, s.t(r, "advice.rules.title"))
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = []web.Crumb{{Label: s.t(r, "nav.home"), Href: "/"}, {Label: s.t(r, "advice.rules.title")}}
-	pg.Data = v
-	s.renderStatus(w, r, status, "advice_rules", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "advice_rules", s.t(r, "advice.rules.title"), []web.Crumb{{Label: s.t(r, "nav.home"), Href: "/"}, {Label: s.t(r, "advice.rules.title")}}, form, fields, v)
 }
 
 func (s *Server) handleAdviceRuleSave(w http.ResponseWriter, r *http.Request) error {

@@ -214,13 +214,7 @@ func (s *Server) renderDecision(w http.ResponseWriter, r *http.Request, status i
 		}
 		title, crumbs = name, s.decisionCrumbs(r, web.Crumb{Label: name})
 	}
-	pg := s.page(r, title)
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = crumbs
-	pg.Data = v
-	s.renderStatus(w, r, status, "decision", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "decision", title, crumbs, form, fields, v)
 }
 
 // decisionRetry shows the form again with the errors of err.

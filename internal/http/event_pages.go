@@ -465,13 +465,7 @@ func (s *Server) renderEventForm(w http.ResponseWriter, r *http.Request, status 
 		title = s.t(r, "event.edit.title", "Title", v.Event.Title)
 		trail = []web.Crumb{{Label: v.Event.Title, Href: "/veranstaltungen/" + v.Event.Slug}, {Label: s.t(r, "event.edit.short")}}
 	}
-	pg := s.page(r, title)
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = s.eventCrumbs(r, trail...)
-	pg.Data = v
-	s.renderStatus(w, r, status, "event_form", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "event_form", title, s.eventCrumbs(r, trail...), form, fields, v)
 }
 
 func (s *Server) handleEventNewForm(w http.ResponseWriter, r *http.Request) error {

@@ -56,13 +56,7 @@ func (s *Server) renderExplorationAnswer(w http.ResponseWriter, r *http.Request,
 	for i := range e.Questions {
 		v.Rows = append(v.Rows, i)
 	}
-	pg := s.page(r, s.t(r, "exploration.answer.title", "Title", e.Title))
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = s.explorationCrumbs(r, web.Crumb{Label: e.Title})
-	pg.Data = v
-	s.renderStatus(w, r, status, "exploration_answer", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "exploration_answer", s.t(r, "exploration.answer.title", "Title", e.Title), s.explorationCrumbs(r, web.Crumb{Label: e.Title}), form, fields, v)
 }
 
 func (s *Server) handleExplorationAnswerForm(w http.ResponseWriter, r *http.Request) error {

@@ -214,13 +214,7 @@ func (s *Server) renderExploration(w http.ResponseWriter, r *http.Request, statu
 		chosen = len(v.E.Providers)
 	}
 	v.Fewer = chosen < exploration.MinProviders
-	pg := s.page(r, v.E.Title)
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = s.explorationCrumbs(r, web.Crumb{Label: v.E.Title})
-	pg.Data = v
-	s.renderStatus(w, r, status, "exploration", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "exploration", v.E.Title, s.explorationCrumbs(r, web.Crumb{Label: v.E.Title}), form, fields, v)
 }
 
 func (s *Server) handleExplorationView(w http.ResponseWriter, r *http.Request) error {

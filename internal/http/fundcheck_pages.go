@@ -121,13 +121,7 @@ func (s *Server) renderFundCheckForm(w http.ResponseWriter, r *http.Request, sta
 		title = s.t(r, "fundcheck.edit.title")
 		trail = []web.Crumb{{Label: v.Check.Title, Href: "/bestandspruefung/" + v.Check.ID}, {Label: s.t(r, "fundcheck.edit.short")}}
 	}
-	pg := s.page(r, title)
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = s.fundCheckCrumbs(r, trail...)
-	pg.Data = v
-	s.renderStatus(w, r, status, "fundcheck_form", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "fundcheck_form", title, s.fundCheckCrumbs(r, trail...), form, fields, v)
 }
 
 func (s *Server) fundCheckFormRetry(w http.ResponseWriter, r *http.Request, v FundCheckFormView, err error) error {

@@ -387,13 +387,7 @@ func (s *Server) renderNeedForm(w http.ResponseWriter, r *http.Request, status i
 		title = s.t(r, "need.edit.title", "Title", v.Need.Title)
 		trail = []web.Crumb{{Label: v.Need.Title, Href: "/bedarfe/" + v.Need.Slug}, {Label: s.t(r, "need.edit.short")}}
 	}
-	pg := s.page(r, title)
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = s.needCrumbs(r, trail...)
-	pg.Data = v
-	s.renderStatus(w, r, status, "need_form", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "need_form", title, s.needCrumbs(r, trail...), form, fields, v)
 }
 
 func (s *Server) needFormRetry(w http.ResponseWriter, r *http.Request, v NeedFormView, err error) error {

@@ -99,13 +99,7 @@ func (s *Server) renderOfferForm(w http.ResponseWriter, r *http.Request, status 
 		v.Chosen[slug] = true
 	}
 	v.Editable = offer.Offerable(v.Need) && (v.Offer == nil || v.Offer.State != offer.Shortlisted && v.Offer.State != offer.Declined)
-	pg := s.page(r, s.t(r, "offer.form.title", "Title", v.Need.Title))
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = s.offerCrumbs(r, v.Need, web.Crumb{Label: s.t(r, "offer.form.short")})
-	pg.Data = v
-	s.renderStatus(w, r, status, "offer_form", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "offer_form", s.t(r, "offer.form.title", "Title", v.Need.Title), s.offerCrumbs(r, v.Need, web.Crumb{Label: s.t(r, "offer.form.short")}), form, fields, v)
 }
 
 var offerNotices = map[string]string{"gespeichert": "offer.done.saved", "abgegeben": "offer.done.submitted", "zurueckgezogen": "offer.done.withdrawn",

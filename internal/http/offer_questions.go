@@ -23,13 +23,7 @@ type QuestionsView struct {
 func (s *Server) renderQuestions(w http.ResponseWriter, r *http.Request, status int, v QuestionsView, form url.Values, fields map[string]string) error {
 	n := v.Thread.Need
 	v.Open = offer.Offerable(n)
-	pg := s.page(r, s.t(r, "offer.questions.title", "Title", n.Title))
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = s.offerCrumbs(r, n, web.Crumb{Label: s.t(r, "offer.questions.short")})
-	pg.Data = v
-	s.renderStatus(w, r, status, "need_questions", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "need_questions", s.t(r, "offer.questions.title", "Title", n.Title), s.offerCrumbs(r, n, web.Crumb{Label: s.t(r, "offer.questions.short")}), form, fields, v)
 }
 
 func (s *Server) handleQuestions(w http.ResponseWriter, r *http.Request) error {

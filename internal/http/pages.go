@@ -3,6 +3,7 @@ package http
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 
 	"github.com/smartregions/smartregions/internal/apperr"
 	"github.com/smartregions/smartregions/internal/web"
@@ -24,6 +25,20 @@ func (s *Server) t(r *http.Request, key string, kv ...any) string {
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, p *web.Page) error {
 	s.renderStatus(w, r, http.StatusOK, name, p)
+	return nil
+}
+
+// renderFormPage renders the form page name with its title, breadcrumbs,
+// the form's token, the input to show again (form) with the messages at
+// its fields, and data.
+func (s *Server) renderFormPage(w http.ResponseWriter, r *http.Request, status int, name, title string, crumbs []web.Crumb,
+	form url.Values, fields map[string]string, data any) error {
+	pg := s.page(r, title)
+	pg.CSRFToken = s.csrfToken(w, r)
+	pg.Form, pg.FieldErrors = form, fields
+	pg.Breadcrumbs = crumbs
+	pg.Data = data
+	s.renderStatus(w, r, status, name, pg)
 	return nil
 }
 

@@ -171,13 +171,7 @@ func (s *Server) renderPracticeForm(w http.ResponseWriter, r *http.Request, stat
 		trail = []web.Crumb{{Label: v.Example.Working.Title, Href: "/praxisbeispiele/" + v.Example.Slug}, {Label: s.t(r, "practice.edit.short")}}
 		v.Action = "/praxisbeispiele/" + v.Example.Slug + "/bearbeiten"
 	}
-	pg := s.page(r, title)
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = s.practiceCrumbs(r, trail...)
-	pg.Data = v
-	s.renderStatus(w, r, status, "practice_form", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "practice_form", title, s.practiceCrumbs(r, trail...), form, fields, v)
 }
 
 func (s *Server) practiceFormRetry(w http.ResponseWriter, r *http.Request, v PracticeFormView, err error) error {

@@ -60,13 +60,7 @@ func (s *Server) renderThresholds(w http.ResponseWriter, r *http.Request, status
 	}
 	v := thresholdsView()
 	v.Thresholds, v.Done = all, done
-	pg := s.page(r, s.t(r, "procurement.admin.title"))
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = []web.Crumb{{Label: s.t(r, "nav.home"), Href: "/"}, {Label: s.t(r, "procurement.admin.title")}}
-	pg.Data = v
-	s.renderStatus(w, r, status, "procurement_thresholds", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "procurement_thresholds", s.t(r, "procurement.admin.title"), []web.Crumb{{Label: s.t(r, "nav.home"), Href: "/"}, {Label: s.t(r, "procurement.admin.title")}}, form, fields, v)
 }
 
 // thresholdForm reads the form of a value; the amount is written in the

@@ -144,13 +144,7 @@ func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, status int
 	}
 	v.Memberships = ms
 	title := s.t(r, "harvest.import.title")
-	pg := s.page(r, title)
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = []web.Crumb{{Label: s.t(r, "nav.home"), Href: "/"}, {Label: s.t(r, "solutions.title"), Href: "/loesungen"}, {Label: title}}
-	pg.Data = v
-	s.renderStatus(w, r, status, "solution_import", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "solution_import", title, []web.Crumb{{Label: s.t(r, "nav.home"), Href: "/"}, {Label: s.t(r, "solutions.title"), Href: "/loesungen"}, {Label: title}}, form, fields, v)
 }
 
 // importRetry shows the page again with the messages of err.

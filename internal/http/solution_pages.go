@@ -46,13 +46,7 @@ func (s *Server) renderEntryForm(w http.ResponseWriter, r *http.Request, status 
 	if v.Solution != nil {
 		title = s.t(r, "solution.edit.title", "Name", v.Solution.Current().Entry.Name)
 	}
-	pg := s.page(r, title)
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = []web.Crumb{{Label: s.t(r, "nav.home"), Href: "/"}, {Label: s.t(r, "solutions.title"), Href: "/loesungen"}, {Label: title}}
-	pg.Data = v
-	s.renderStatus(w, r, status, "solution_form", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "solution_form", title, []web.Crumb{{Label: s.t(r, "nav.home"), Href: "/"}, {Label: s.t(r, "solutions.title"), Href: "/loesungen"}, {Label: title}}, form, fields, v)
 }
 
 // entryRetry shows the form again after a failed save.

@@ -59,13 +59,7 @@ func (s *Server) renderUseForm(w http.ResponseWriter, r *http.Request, status in
 		v.Versions = append(v.Versions, n)
 	}
 	title := s.t(r, "usage.form.title", "Name", v.Solution.Published.Entry.Name)
-	pg := s.page(r, title)
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = s.usageCrumbs(r, v.Solution, s.t(r, "usage.form.short"))
-	pg.Data = v
-	s.renderStatus(w, r, status, "usage_form", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "usage_form", title, s.usageCrumbs(r, v.Solution, s.t(r, "usage.form.short")), form, fields, v)
 }
 
 // usageStart reads the solution and the user's municipalities for a form.
@@ -180,13 +174,7 @@ type ReportFormView struct {
 
 func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status int, v ReportFormView, form url.Values, fields map[string]string) error {
 	v.Ratings, v.Scale = catalog.RatingFields(), []int{1, 2, 3, 4, 5}
-	pg := s.page(r, s.t(r, "usage.report.title", "Name", v.Solution.Published.Entry.Name))
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = s.usageCrumbs(r, v.Solution, s.t(r, "usage.report.short"))
-	pg.Data = v
-	s.renderStatus(w, r, status, "usage_report", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "usage_report", s.t(r, "usage.report.title", "Name", v.Solution.Published.Entry.Name), s.usageCrumbs(r, v.Solution, s.t(r, "usage.report.short")), form, fields, v)
 }
 
 // declaring returns the user's municipalities that declared the solution.
@@ -313,13 +301,7 @@ func (s *Server) renderContactForm(w http.ResponseWriter, r *http.Request, statu
 	if form.Get("organisation") == "" && len(v.Municipalities) == 1 {
 		form.Set("organisation", v.Municipalities[0].OrgSlug)
 	}
-	pg := s.page(r, s.t(r, "usage.contact.title", "Org", d.Org.Name))
-	pg.CSRFToken = s.csrfToken(w, r)
-	pg.Form, pg.FieldErrors = form, fields
-	pg.Breadcrumbs = s.usageCrumbs(r, sol, s.t(r, "usage.contact.short"))
-	pg.Data = v
-	s.renderStatus(w, r, status, "usage_contact", pg)
-	return nil
+	return s.renderFormPage(w, r, status, "usage_contact", s.t(r, "usage.contact.title", "Org", d.Org.Name), s.usageCrumbs(r, sol, s.t(r, "usage.contact.short")), form, fields, v)
 }
 
 func (s *Server) handleUsageContactForm(w http.ResponseWriter, r *http.Request) error {
